@@ -1,0 +1,339 @@
+"""Reads for the student's side: My work, the attempt page, the submit summary."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from archive.models import Excerpt
+from assessments import windows
+from assessments.models import Assignment, Attempt, Extension, Question, QuestionSource, Response
+
+# --- My work --------------------------------------------------------------------------------
+
+
+class WorkState:
+    TO_DO = "to_do"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    assignment: Assignment
+    attempt: Attempt | None  # the latest
+    state: str
+    due_at: datetime  # with the student's extension
+    close_at: datetime
+    extended: bool
+    not_open: bool
+    closed: bool
+    late: bool  # overdue (not submitted) or submitted late
+    can_start: bool
+
+
+@dataclass(frozen=True)
+class MyWork:
+    to_do: list[WorkItem]
+    in_progress: list[WorkItem]
+    submitted: list[WorkItem]
+    returned: list[WorkItem]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.to_do or self.in_progress or self.submitted or self.returned)
+
+
+def my_work(*, student, now: datetime | None = None) -> MyWork:
+    """The student's assignments across their classes, grouped. Three queries, however many.
+
+    Returned means the teacher released feedback on a submitted attempt.
+    """
+    now = now or timezone.now()
+    assignments = (
+        Assignment.objects.for_student(student)
+        .select_related("assessment", "classroom")
+        .prefetch_related(
+            Prefetch(
+                "extensions",
+                queryset=Extension.objects.filter(student=student),
+                to_attr="student_extensions",
+            ),
+            Prefetch(
+                "attempts",
+                queryset=Attempt.objects.filter(student=student).order_by("-number"),
+                to_attr="student_attempts",
+            ),
+        )
+    )
+    groups: dict[str, list[WorkItem]] = {
+        WorkState.TO_DO: [],
+        WorkState.IN_PROGRESS: [],
+        WorkState.SUBMITTED: [],
+        WorkState.RETURNED: [],
+    }
+    for assignment in assignments:
+        extension = next(iter(assignment.student_extensions), None)
+        attempts = assignment.student_attempts
+        attempt = attempts[0] if attempts else None
+        due = windows.effective_due(assignment=assignment, student=student, extension=extension)
+        close = windows.effective_close(assignment=assignment, student=student, extension=extension)
+        not_open = now < assignment.opens_at
+        closed = now > close
+        if attempt is None:
+            state = WorkState.TO_DO
+        elif attempt.status == Attempt.Status.IN_PROGRESS:
+            state = WorkState.IN_PROGRESS
+        elif attempt.feedback_released_at or assignment.released_at:
+            state = WorkState.RETURNED
+        else:
+            state = WorkState.SUBMITTED
+        if attempt is not None and attempt.status == Attempt.Status.SUBMITTED:
+            late = attempt.is_late
+        else:
+            late = now > due
+        groups[state].append(
+            WorkItem(
+                assignment=assignment,
+                attempt=attempt,
+                state=state,
+                due_at=due,
+                close_at=close,
+                extended=due != assignment.due_at or close != assignment.closes_at,
+                not_open=not_open,
+                closed=closed,
+                late=late,
+                can_start=(
+                    not not_open
+                    and not closed
+                    and state != WorkState.IN_PROGRESS
+                    and len(attempts) < assignment.attempts_allowed
+                ),
+            )
+        )
+    by_due = lambda item: (item.due_at, item.assignment.pk)  # noqa: E731
+    by_submission = lambda item: item.attempt.submitted_at or item.due_at  # noqa: E731
+    return MyWork(
+        to_do=sorted(groups[WorkState.TO_DO], key=by_due),
+        in_progress=sorted(groups[WorkState.IN_PROGRESS], key=by_due),
+        submitted=sorted(groups[WorkState.SUBMITTED], key=by_submission, reverse=True),
+        returned=sorted(groups[WorkState.RETURNED], key=by_submission, reverse=True),
+    )
+
+
+def get_assignment_for_student(*, student, pk) -> Assignment:
+    """An assignment set to one of the student's classes; 404 otherwise."""
+    return get_object_or_404(
+        Assignment.objects.for_student(student).select_related("assessment"), pk=pk
+    )
+
+
+# --- the attempt page -----------------------------------------------------------------------
+
+
+def get_attempt_for_student(*, student, pk) -> Attempt:
+    """The student's own attempt (with assignment, assessment and class); 404 for anyone else's.
+
+    One query.
+    """
+    return get_object_or_404(
+        Attempt.objects.select_related("assignment__assessment", "assignment__classroom"),
+        pk=pk,
+        student=student,
+    )
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def source_heading(label: str) -> str:
+    """'A' → 'Source A'; a label that already says 'Source …' stays as it is."""
+    return label if label.lower().startswith("source") else f"Source {label}"
+
+
+GRID_ANSWERS = (("agree", "Agrees"), ("disagree", "Disagrees"), ("silent", "Silent"))
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int  # offset of the paragraph's first character in the document's text
+    text: str
+
+
+@dataclass
+class SourceView:
+    """A labelled excerpt as the sources pane shows it (once, however many questions cite it)."""
+
+    key: str
+    label: str
+    excerpt: Excerpt
+    paragraphs: list[Paragraph]
+
+    @property
+    def document(self):
+        return self.excerpt.document
+
+    @property
+    def heading(self) -> str:
+        return source_heading(self.label)
+
+    def quote(self, start: int, end: int) -> str:
+        offset = self.excerpt.start
+        return self.excerpt.text[start - offset : end - offset]
+
+
+@dataclass(frozen=True)
+class CitationView:
+    excerpt: int
+    document: int
+    start: int
+    end: int
+    source: SourceView
+    quote: str
+
+
+@dataclass
+class QuestionView:
+    number: int
+    question: Question
+    response: Response
+    sources: list[SourceView]
+    choices: list
+    claims: list
+    grid_labels: list[str]
+    citations: list[CitationView] = field(default_factory=list)
+
+    grid_answers = GRID_ANSWERS
+
+    @property
+    def chosen(self) -> set[int]:
+        return {int(c) for c in self.response.choices or () if str(c).isdigit()}
+
+    @property
+    def is_answered(self) -> bool:
+        r = self.response
+        if self.question.kind == Question.Kind.GRID:
+            return bool(r.grid)
+        if self.question.kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE):
+            return bool(r.choices)
+        return bool(r.text.strip())
+
+    @property
+    def grid_cells(self) -> int:
+        return sum(len(row) for row in (self.response.grid or {}).values())
+
+    @property
+    def grid_headings(self) -> list[str]:
+        return [source_heading(label) for label in self.grid_labels]
+
+    @property
+    def grid_rows(self) -> list[tuple]:
+        """[(claim, [(label, heading, the student's answer or "")])] for the grid's table."""
+        grid = self.response.grid if isinstance(self.response.grid, dict) else {}
+        return [
+            (
+                claim,
+                [
+                    (label, source_heading(label), (grid.get(str(claim.pk)) or {}).get(label, ""))
+                    for label in self.grid_labels
+                ],
+            )
+            for claim in self.claims
+        ]
+
+
+def paragraphs_of(excerpt: Excerpt) -> list[Paragraph]:
+    """The excerpt's paragraphs with offsets into the document (excerpt start + offset)."""
+    paragraphs = []
+    position = 0
+    for match in _PARAGRAPH_BREAK.finditer(excerpt.text):
+        if match.start() > position:
+            paragraphs.append(
+                Paragraph(excerpt.start + position, excerpt.text[position : match.start()])
+            )
+        position = match.end()
+    if position < len(excerpt.text):
+        paragraphs.append(Paragraph(excerpt.start + position, excerpt.text[position:]))
+    return paragraphs
+
+
+def attempt_questions(*, attempt: Attempt) -> tuple[list[QuestionView], list[SourceView]]:
+    """Each question with its response, choices, claims, sources and citations; and the
+    sources pane (each labelled excerpt once, in order of first use). Five queries, however
+    many questions. Documents come without their full text (excerpts carry what is shown).
+    """
+    sources_qs = (
+        QuestionSource.objects.select_related("excerpt__document__collection")
+        .defer("excerpt__document__text")
+        .prefetch_related("excerpt__document__authors")
+    )
+    responses = (
+        Response.objects.filter(attempt=attempt)
+        .select_related("question")
+        .prefetch_related(
+            "question__choices",
+            "question__claims",
+            Prefetch("question__sources", queryset=sources_qs),
+        )
+        .order_by("question__position", "question__pk")
+    )
+    pane: dict[str, SourceView] = {}
+    views = []
+    for number, response in enumerate(responses, start=1):
+        question = response.question
+        sources = []
+        for qs in question.sources.all():
+            key = f"{qs.excerpt_id}-{qs.label}"
+            if key not in pane:
+                pane[key] = SourceView(
+                    key=key,
+                    label=qs.label,
+                    excerpt=qs.excerpt,
+                    paragraphs=paragraphs_of(qs.excerpt),
+                )
+            sources.append(pane[key])
+        claims = list(question.claims.all())
+        labels = [s.label for s in sources]
+        if not labels:
+            labels = sorted({label for claim in claims for label in claim.expected or {}})
+        view = QuestionView(
+            number=number,
+            question=question,
+            response=response,
+            sources=sources,
+            choices=list(question.choices.all()),
+            claims=claims,
+            grid_labels=labels,
+        )
+        by_excerpt = {s.excerpt.pk: s for s in sources}
+        for citation in response.citations or ():
+            source = by_excerpt.get(citation.get("excerpt"))
+            if source is None:
+                continue  # the teacher changed the question's sources since
+            view.citations.append(
+                CitationView(
+                    excerpt=source.excerpt.pk,
+                    document=source.excerpt.document_id,
+                    start=citation["start"],
+                    end=citation["end"],
+                    source=source,
+                    quote=source.quote(citation["start"], citation["end"]),
+                )
+            )
+        views.append(view)
+    return views, list(pane.values())
+
+
+def objective_marks_visible(*, attempt: Attempt) -> bool:
+    """Objective marks show after submission under objective_at_once, or once released."""
+    if attempt.status != Attempt.Status.SUBMITTED:
+        return False
+    assignment = attempt.assignment
+    return (
+        attempt.feedback_released
+        or assignment.feedback_policy == Assignment.FeedbackPolicy.OBJECTIVE_AT_ONCE
+    )

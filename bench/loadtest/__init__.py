@@ -1,0 +1,1 @@
+"""Load tests of an exam on loopback: seeding, gunicorn, locust, and the saves checker."""
