@@ -310,6 +310,8 @@
     if (/^\d+$/.test(startInput.value) && /^\d+$/.test(endInput.value)) {
       select({ start: Number(startInput.value), end: Number(endInput.value) }, "start");
     }
+    // Keys pressed before this point did nothing; tests (and styles) wait for the mark.
+    root.dataset.pickerReady = "true";
   }
 
   if (document.readyState === "loading") {

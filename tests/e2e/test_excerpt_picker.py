@@ -32,6 +32,8 @@ def _open_picker(page, live_server, login, document):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Pick an excerpt from “{document.display_title}”"
     )
+    # The script is deferred: keys pressed before it has run would be lost.
+    expect(page.locator("#picker-text")).to_have_attribute("data-picker-ready", "true")
 
 
 def _saved(page, live_server) -> Excerpt:
@@ -146,9 +148,10 @@ def test_picker_runs_under_the_strict_csp(browser, live_server, teacher, telegra
     page.goto(
         f"{live_server.url}{reverse('admin:archive_document_pick_excerpt', args=[telegram.pk])}"
     )
+    expect(page.locator("#picker-text")).to_have_attribute("data-picker-ready", "true")
     page.get_by_role("region", name="Text of the document").focus()
     page.keyboard.press("ArrowDown")
 
-    expect(page.locator("#picker-preview")).to_have_text(FIRST)  # the script ran
+    expect(page.locator("#picker-preview")).to_have_text(FIRST)
     context.close()
     assert violations == []
