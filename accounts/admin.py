@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts import data_protection
 from accounts.models import Classroom, Enrolment, User
+from common.admin import NotFoundOutsideScope
 
 
 @admin.register(User)
@@ -88,7 +89,7 @@ class EnrolmentInline(admin.TabularInline):
 
 
 @admin.register(Classroom)
-class ClassroomAdmin(admin.ModelAdmin):
+class ClassroomAdmin(NotFoundOutsideScope, admin.ModelAdmin):
     list_display = [
         "name",
         "academic_year",

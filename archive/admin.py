@@ -28,6 +28,7 @@ from archive.models import (
     Note,
 )
 from archive.services import document_set_text
+from common.admin import NotFoundOutsideScope
 
 
 class CorpusTextField(forms.CharField):
@@ -147,7 +148,7 @@ class ExcerptInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(NotFoundOutsideScope, admin.ModelAdmin):
     form = DocumentAdminForm
     list_display = [
         "display_title",
@@ -414,7 +415,7 @@ class ExcerptAdminForm(forms.ModelForm):
 
 
 @admin.register(Excerpt)
-class ExcerptAdmin(admin.ModelAdmin):
+class ExcerptAdmin(NotFoundOutsideScope, admin.ModelAdmin):
     form = ExcerptAdminForm
     list_display = ["name", "document", "caption", "adaptation", "created_by", "created_at"]
     list_select_related = ["document", "created_by"]
@@ -539,7 +540,7 @@ class ExcerptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(NotFoundOutsideScope, admin.ModelAdmin):
     list_display = ["title", "kind", "document_total", "source_file", "position"]
     list_filter = ["kind"]
     ordering = ["position", "title"]  # Meta.ordering is not applied to annotated counts

@@ -31,6 +31,7 @@ from assessments.models import (
     QuestionSource,
 )
 from assessments.permissions import can_edit_assessment, can_manage_assignment
+from common.admin import NotFoundOutsideScope
 from lessons.models import Lesson, Unit
 
 
@@ -100,7 +101,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(_ScopedToAssessmentOwner, admin.ModelAdmin):
+class AssessmentAdmin(NotFoundOutsideScope, _ScopedToAssessmentOwner, admin.ModelAdmin):
     list_display = [
         "title",
         "unit",
@@ -434,7 +435,7 @@ class ExemplarInline(admin.StackedInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(_ScopedToAssessmentOwner, admin.ModelAdmin):
+class QuestionAdmin(NotFoundOutsideScope, _ScopedToAssessmentOwner, admin.ModelAdmin):
     form = QuestionAdminForm
     list_display = ["short_prompt", "assessment", "position", "kind", "marks", "skill"]
     list_filter = ["kind", "skill"]
@@ -514,7 +515,7 @@ class AssignmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(NotFoundOutsideScope, admin.ModelAdmin):
     form = AssignmentAdminForm
     list_display = [
         "assessment",
@@ -638,7 +639,7 @@ class ExtensionAdminForm(forms.ModelForm):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(admin.ModelAdmin):
+class ExtensionAdmin(NotFoundOutsideScope, admin.ModelAdmin):
     form = ExtensionAdminForm
     list_display = ["student", "assignment", "due_at", "extra_minutes", "reason"]
     list_select_related = ["student", "assignment__assessment", "assignment__classroom"]

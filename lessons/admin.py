@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from accounts.models import User
 from assessments.models import Assessment
+from common.admin import NotFoundOutsideScope
 from lessons import services
 from lessons.forms import (
     GiveToClassesForm,
@@ -68,7 +69,7 @@ class LessonInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(NotFoundOutsideScope, admin.ModelAdmin):
     form = UnitAdminForm
     list_display = [
         "title",
@@ -316,7 +317,7 @@ class LessonItemInline(admin.StackedInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(NotFoundOutsideScope, admin.ModelAdmin):
     list_display = ["title", "unit", "position", "item_count"]
     list_select_related = ["unit"]
     list_filter = [("unit", admin.RelatedOnlyFieldListFilter)]

@@ -31,7 +31,7 @@ def test_teacher_sees_only_own_classes_in_admin(client_for, teacher, classroom, 
     assert classroom.name in page
     assert other_classroom.name not in page
     other = client.get(reverse("admin:accounts_classroom_change", args=[other_classroom.pk]))
-    assert other.status_code == 302  # Django's admin redirects a missing object to the index
+    assert other.status_code == 404
 
 
 def test_teacher_creating_a_class_in_admin_owns_it(client_for, teacher, other_teacher):

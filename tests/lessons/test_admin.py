@@ -76,9 +76,7 @@ def test_teacher_cannot_open_another_teachers_unit_or_lesson(client_for, teacher
         reverse("admin:lessons_unit_change", args=[other_lesson.unit.pk]),
         reverse("admin:lessons_lesson_change", args=[other_lesson.pk]),
     ]:
-        response = client.get(url)
-        assert response.status_code == 302  # the admin's "doesn't exist" redirect
-        assert response["Location"] == reverse("admin:index")
+        assert client.get(url).status_code == 404
     for url in [
         reverse("admin:lessons_unit_preview", args=[other_lesson.unit.pk]),
         reverse("admin:lessons_lesson_preview", args=[other_lesson.pk]),
@@ -88,9 +86,21 @@ def test_teacher_cannot_open_another_teachers_unit_or_lesson(client_for, teacher
 
 def test_teacher_cannot_change_another_teachers_unit_by_posting(client_for, teacher, other_lesson):
     url = reverse("admin:lessons_unit_change", args=[other_lesson.unit.pk])
-    client_for(teacher).post(url, {"title": "Hijacked"})
+    assert client_for(teacher).post(url, {"title": "Hijacked"}).status_code == 404
     other_lesson.unit.refresh_from_db()
     assert other_lesson.unit.title == "Who made October?"
+
+
+def test_teacher_cannot_delete_or_read_the_history_of_another_teachers_unit(
+    client_for, teacher, other_lesson
+):
+    client = client_for(teacher)
+    unit = other_lesson.unit
+    delete = reverse("admin:lessons_unit_delete", args=[unit.pk])
+    assert client.get(delete).status_code == 404
+    assert client.post(delete, {"post": "yes"}).status_code == 404
+    assert client.get(reverse("admin:lessons_unit_history", args=[unit.pk])).status_code == 404
+    assert Unit.objects.filter(pk=unit.pk).exists()
 
 
 def test_teacher_cannot_move_a_lesson_into_another_teachers_unit(
