@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
@@ -25,6 +26,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.cached_user import session_user
 from assessments import windows
 from assessments.models import Attempt, Choice, GridClaim, Question, QuestionSource, Response
 
@@ -270,19 +272,29 @@ def response_save(
         )
         if value is not None
     }
-    attempt_open = Exists(
-        Attempt.objects.filter(
-            pk=attempt_id,
+    if changes.keys() == {"text"}:
+        updated = _save_text(
             student=student,
-            status=Attempt.Status.IN_PROGRESS,
-            deadline_at__gte=now - windows.GRACE,
+            attempt_id=attempt_id,
+            response_id=response_id,
+            version=version,
+            text=text,
+            now=now,
         )
-    )
-    updated = (
-        Response.objects.filter(pk=response_id, attempt_id=attempt_id, version=version)
-        .filter(attempt_open, *_fits_question(choices=choices, grid=grid, citations=citations))
-        .update(**changes, version=F("version") + 1, saved_at=now)
-    )
+    else:
+        attempt_open = Exists(
+            Attempt.objects.filter(
+                pk=attempt_id,
+                student=student,
+                status=Attempt.Status.IN_PROGRESS,
+                deadline_at__gte=now - windows.GRACE,
+            )
+        )
+        updated = (
+            Response.objects.filter(pk=response_id, attempt_id=attempt_id, version=version)
+            .filter(attempt_open, *_fits_question(choices=choices, grid=grid, citations=citations))
+            .update(**changes, version=F("version") + 1, saved_at=now)
+        )
     if updated:
         return Saved(version=version + 1, saved_at=now)
     return _why_not_saved(
@@ -293,6 +305,58 @@ def response_save(
         changes=changes,
         now=now,
     )
+
+
+def _text_save_sql() -> str:
+    """The ORM's conditional UPDATE for a text-only save, written out once per process.
+
+    Typing makes most saves; compiling this statement through the ORM costs ~1.2 ms of CPU,
+    more than the write itself. Same conditions, same single statement, the attempt check an
+    uncorrelated EXISTS: see the module docstring for why nothing may be a join.
+    """
+    q = connection.ops.quote_name
+
+    def r(name):
+        return q(Response._meta.get_field(name).column)
+
+    def a(name):  # qualified: the subquery's "id" is the attempt's, and says so
+        return f"{q(Attempt._meta.db_table)}.{q(Attempt._meta.get_field(name).column)}"
+
+    # Only the models' own table and column names go into the text; every value is a parameter.
+    return (
+        f"UPDATE {q(Response._meta.db_table)}"  # noqa: S608
+        f" SET {r('text')} = %s, {r('version')} = {r('version')} + 1, {r('saved_at')} = %s"
+        f" WHERE {r('id')} = %s AND {r('attempt')} = %s AND {r('version')} = %s"
+        f" AND EXISTS (SELECT 1 FROM {q(Attempt._meta.db_table)}"
+        f" WHERE {a('id')} = %s AND {a('student')} = %s AND {a('status')} = %s"
+        f" AND {a('deadline_at')} >= %s)"
+    )
+
+
+_TEXT_SAVE_SQL: dict[str, str] = {}
+
+
+def _save_text(*, student, attempt_id, response_id, version, text, now) -> int:
+    sql = _TEXT_SAVE_SQL.get(connection.vendor) or _TEXT_SAVE_SQL.setdefault(
+        connection.vendor, _text_save_sql()
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                text,
+                adapt(now),
+                response_id,
+                attempt_id,
+                version,
+                attempt_id,
+                student.pk,
+                Attempt.Status.IN_PROGRESS.value,
+                adapt(now - windows.GRACE),
+            ],
+        )
+        return cursor.rowcount
 
 
 def _why_not_saved(*, student, attempt_id, response_id, version, changes, now) -> Saved:
@@ -347,9 +411,10 @@ def autosave(request, pk, response_pk):
     """POST a JSON object (or a form) {version, text?, choices?, grid?, citations?}.
 
     Replies {version, saved_at}, or {error, message[, the server's copy]} with 400, 401, 403,
-    404, 409 or 413. Costs the user lookup plus the UPDATE (signed-cookie sessions add none).
+    404, 409 or 413. Costs the UPDATE alone while this process remembers the session's user
+    (accounts.cached_user), plus the user lookup otherwise; signed-cookie sessions add none.
     """
-    user = request.user
+    user = session_user(request)
     if not user.is_authenticated:
         return JsonResponse(
             {"error": "logged_out", "message": "You are logged out. Log in again to save."},

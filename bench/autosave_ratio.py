@@ -40,9 +40,6 @@ ANSWER = (
 
 FLOOR_PATH = "/bench/floor/attempts/%d/responses/%d/"
 AUTOSAVE_PATH = "/work/attempts/%d/responses/%d/"
-PROPOSAL_A_PATH = "/bench/proposal-cached-user/attempts/%d/responses/%d/"
-PROPOSAL_B_PATH = "/bench/proposal-precompiled/attempts/%d/responses/%d/"
-PROPOSAL_AB_PATH = "/bench/proposal-fast-text/attempts/%d/responses/%d/"
 
 
 @dataclass(frozen=True)
@@ -544,9 +541,6 @@ def bench_autosave(*, quick: bool, size: Size | None = None, server_env_extra=No
     scripts = {
         "floor": script(FLOOR_PATH),
         "autosave": script(AUTOSAVE_PATH),
-        "proposal A (cached user)": script(PROPOSAL_A_PATH),
-        "proposal B (precompiled UPDATE)": script(PROPOSAL_B_PATH),
-        "proposal A+B (cached user, precompiled UPDATE)": script(PROPOSAL_AB_PATH),
     }
     versioned = {name: (lambda: saved_versions(assignment)) for name in scripts if name != "floor"}
     rows = []

@@ -13,20 +13,5 @@ urlpatterns = [
         views.floor,
         name="bench_floor",
     ),
-    path(
-        "bench/proposal-cached-user/attempts/<int:pk>/responses/<int:response_pk>/",
-        views.proposal_cached_user,
-        name="bench_proposal_cached_user",
-    ),
-    path(
-        "bench/proposal-precompiled/attempts/<int:pk>/responses/<int:response_pk>/",
-        views.proposal_precompiled,
-        name="bench_proposal_precompiled",
-    ),
-    path(
-        "bench/proposal-fast-text/attempts/<int:pk>/responses/<int:response_pk>/",
-        views.proposal_fast_text,
-        name="bench_proposal_fast_text",
-    ),
     *site_urlpatterns,
 ]

@@ -8,6 +8,7 @@ import os
 
 import pytest
 
+from accounts import cached_user
 from tests.factories import (
     AdminFactory,
     ClassroomFactory,
@@ -18,6 +19,14 @@ from tests.factories import (
 
 # Sync Playwright runs an event loop in the test thread; the ORM calls in browser tests are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_users():
+    """Autosave's per-process user cache must not carry a user from one test to the next."""
+    cached_user.clear()
+    yield
+    cached_user.clear()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import cached_user
 from assessments import windows
 from assessments.autosave import (
     MAX_ANSWER_CHARS,
@@ -503,9 +504,72 @@ def test_autosave_costs_the_user_lookup_and_the_update(
 
     # Signed-cookie sessions: no session query; one for the user, one UPDATE.
     with django_assert_num_queries(2):
-        reply = _post_json(client, _url(attempt, response), data)
+        first = _post_json(client, _url(attempt, response), data)
+    # The process now remembers the session's user: the next save is its UPDATE alone.
+    with django_assert_num_queries(1):
+        second = _post_json(client, _url(attempt, response), {**data, "version": 1})
 
-    assert reply.status_code == 200
+    assert (first.status_code, second.status_code) == (200, 200)
+    response.refresh_from_db()
+    assert response.version == 2
+
+
+def test_response_save_of_text_is_one_update_on_the_response_row_itself(student, attempt, paper):
+    response = _response(attempt, paper["extended"])
+
+    with CaptureQueriesContext(connection) as queries:
+        saved = _save(student, attempt, response, version=0, text="Typed.")
+
+    assert len(queries) == 1
+    sql = queries[0]["sql"]
+    assert sql.startswith("UPDATE")
+    assert "IN (SELECT" not in sql
+    assert saved.version == 1
+    response.refresh_from_db()
+    assert (response.text, response.version, response.saved_at) == ("Typed.", 1, saved.saved_at)
+
+
+def _login_session(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_autosave_stops_an_old_session_within_the_cache_time_after_a_password_change(
+    student, attempt, paper, monkeypatch
+):
+    """The documented trade-off of accounts.cached_user, and its bound."""
+    response = _response(attempt, paper["extended"])
+    client = _login_session(Client(), student)
+    url = _url(attempt, response)
+    assert _post_json(client, url, {"version": 0, "text": "One."}).status_code == 200
+
+    student.set_password("a-new-password-entirely")
+    student.save()
+    clock = time.monotonic()
+    monkeypatch.setattr(cached_user.time, "monotonic", lambda: clock + 1)
+    assert _post_json(client, url, {"version": 1, "text": "Two."}).status_code == 200
+    monkeypatch.setattr(
+        cached_user.time, "monotonic", lambda: clock + cached_user.CACHE_SECONDS + 1
+    )
+    late = _post_json(client, url, {"version": 2, "text": "Three."})
+
+    assert late.status_code == 401
+    response.refresh_from_db()
+    assert (response.text, response.version) == ("Two.", 2)
+
+
+def test_autosave_cache_does_not_let_one_student_save_as_another(
+    student, other_student, attempt, paper
+):
+    response = _response(attempt, paper["extended"])
+    url = _url(attempt, response)
+    mine = _login_session(Client(), student)
+    theirs = _login_session(Client(), other_student)
+
+    assert _post_json(mine, url, {"version": 0, "text": "Mine."}).status_code == 200
+    assert _post_json(theirs, url, {"version": 1, "text": "Theirs."}).status_code == 404
+    response.refresh_from_db()
+    assert (response.text, response.version) == ("Mine.", 1)
 
 
 def test_concurrent_saves_of_one_version_on_postgresql_let_one_win(

@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from assessments.models import Response
 from bench.autosave_ratio import planned, thread_slices, wrk_script
 from bench.loadtest.check import check_saves
 from bench.loadtest.protocol import payload_hash
@@ -50,21 +49,12 @@ def test_floor_updates_exactly_one_row_and_keeps_its_version(client, attempt):
 
 
 @pytest.mark.urls("bench.urls")
-@pytest.mark.parametrize(
-    "prefix",
-    [
-        "/work",
-        "/bench/proposal-cached-user",
-        "/bench/proposal-precompiled",
-        "/bench/proposal-fast-text",
-    ],
-)
-def test_autosave_and_its_prototypes_save_once_then_refuse_the_stale_version(
-    client_for, attempt, student, prefix
+def test_autosave_through_the_bench_urls_saves_once_then_refuses_the_stale_version(
+    client_for, attempt, student
 ):
     client = client_for(student)
     response = attempt.responses.order_by("question__position").first()
-    url = f"{prefix}/attempts/{attempt.pk}/responses/{response.pk}/"
+    url = f"/work/attempts/{attempt.pk}/responses/{response.pk}/"
 
     saved = _post(client, url, {"version": 0, "text": "First draft."})
     stale = _post(client, url, {"version": 0, "text": "Other tab."})
@@ -75,17 +65,6 @@ def test_autosave_and_its_prototypes_save_once_then_refuse_the_stale_version(
     assert stale.json()["text"] == "First draft."
     response.refresh_from_db()
     assert (response.text, response.version) == ("First draft.", 1)
-
-
-@pytest.mark.urls("bench.urls")
-def test_prototype_refuses_another_students_response(client_for, attempt, other_student):
-    response = attempt.responses.first()
-    url = f"/bench/proposal-fast-text/attempts/{attempt.pk}/responses/{response.pk}/"
-
-    reply = _post(client_for(other_student), url, {"version": 0, "text": "Not mine."})
-
-    assert reply.status_code == 404
-    assert Response.objects.get(pk=response.pk).version == 0
 
 
 def test_wrk_plan_kth_request_uses_version_k_div_n():
