@@ -947,6 +947,26 @@ class FeedbackPage:
     next_steps: list[SkillShare]
 
 
+def shown_scores(*, attempt: Attempt) -> dict[int, int | None]:
+    """{response id: the mark the student may see} for their attempt page, as the feedback page
+    shows it: once released, the final mark (a teacher's mark or override, else the automatic
+    score of an objective question; None = not marked yet); before, only automatic objective
+    scores. One query; expects `attempt.assignment` loaded."""
+    released = attempt.feedback_released
+    scores = {}
+    for pk, kind, auto, mark in (
+        Response.objects.filter(attempt=attempt)
+        .order_by()
+        .values_list("pk", "question__kind", "auto_score", "mark__score")
+    ):
+        objective = kind in Question.OBJECTIVE_KINDS
+        if released:
+            scores[pk] = mark if mark is not None else (auto if objective else None)
+        elif objective:
+            scores[pk] = auto
+    return scores
+
+
 def get_attempt_for_feedback(*, student, pk) -> Attempt:
     """The student's own submitted attempt; 404 for anyone else's or an unsubmitted one."""
     return get_object_or_404(

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import student_required
-from assessments import selectors_student, services, windows
+from assessments import selectors_marking, selectors_student, services, windows
 from assessments.autosave import MAX_ANSWER_CHARS
 from assessments.models import Attempt
 
@@ -62,8 +62,12 @@ def attempt_detail(request, pk):
         "max_answer_chars": MAX_ANSWER_CHARS,
     }
     if context["show_marks"]:
+        # The final mark (a teacher's override included) once released, as on the feedback page.
+        scores = selectors_marking.shown_scores(attempt=attempt)
+        for q in questions:
+            q.response.shown_score = scores.get(q.response.pk)
         objective = [q for q in questions if q.question.is_objective]
-        context["objective_score"] = sum(q.response.auto_score or 0 for q in objective)
+        context["objective_score"] = sum(q.response.shown_score or 0 for q in objective)
         context["objective_marks"] = sum(q.question.marks for q in objective)
     return render(request, "assessments/student/attempt.html", context)
 

@@ -202,3 +202,29 @@ def test_feedback_page_query_count_is_constant(
         response = client.get(_url(attempt))
 
     assert response.content.decode().count('data-testid="feedback-') == 3 + extra_questions
+
+
+def test_attempt_page_after_release_shows_the_final_marks(
+    client_for, teacher, paper, attempt, student
+):
+    # Q1 marked 5, Q2 automatic 1 overridden to 0, Q3 still to mark.
+    services_marking.response_mark(
+        response=response_to(attempt, paper.extended), marker=teacher, score=5, level=2
+    )
+    services_marking.response_override(
+        response=response_to(attempt, paper.single), marker=teacher, score=0, reason="Misread."
+    )
+    client = client_for(student)
+    before = client.get(attempt.get_absolute_url()).content.decode()
+    assert '<p class="mb-0" data-testid="mark-2"><strong>Mark: 1 out of 1</strong></p>' in before
+    assert 'data-testid="mark-1"' not in before
+
+    services_marking.feedback_release(assignment=paper.assignment, released_by=teacher, anyway=True)
+    html = client.get(attempt.get_absolute_url()).content.decode()
+    feedback = client.get(_url(attempt)).content.decode()
+
+    assert '<p class="mb-0" data-testid="mark-1"><strong>Mark: 5 out of 12</strong></p>' in html
+    assert '<p class="mb-0" data-testid="mark-2"><strong>Mark: 0 out of 1</strong></p>' in html
+    assert '<p class="mb-0" data-testid="mark-3"><strong>Not marked yet.</strong></p>' in html
+    assert "Marks for the automatically marked questions: <strong>0 out of 1</strong>" in html
+    assert "<strong>0 out of 1</strong>" in feedback  # the same mark as the feedback page
