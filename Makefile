@@ -25,5 +25,7 @@ lint: setup
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
+## Benchmarks (PostgreSQL on 127.0.0.1; the autosave bench drives gunicorn with wrk)
 bench: setup
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || echo "wrk is missing (apt-get install wrk): the autosave bench will not run"
 	$(PY) -m bench

@@ -16,6 +16,7 @@ autosave UPDATE goes to bench/results/autosave_explain.txt.
 
 import json
 import math
+import os
 import re
 import statistics
 import subprocess
@@ -517,6 +518,8 @@ def bench_autosave(*, quick: bool, size: Size | None = None, server_env_extra=No
     size = size or (QUICK if quick else FULL)
     if connection.vendor != "postgresql":
         return [_row("autosave", "skipped", "needs PostgreSQL", ok=True)]
+    if not os.access(WRK, os.X_OK):
+        return [_row("autosave", "not run", f"needs wrk at {WRK}: apt-get install wrk", ok=False)]
     RESULTS.mkdir(exist_ok=True)
     database = connection.settings_dict["NAME"]
     targets, users, assignment = seed(students=size.students, questions=size.questions)
