@@ -859,8 +859,33 @@ NEXT_STEPS = {
         "fact to support each point you make."
     ),
 }
-WEAK_BELOW = 0.7  # a skill with less than 70 % of its marks gained gets a next step
-NEXT_STEP_LIMIT = 2
+# For a skill already secure (70 % of its marks or more): keep it up, then a stretch.
+STRETCH_STEPS = {
+    Skill.SOURCING: (
+        "Keep weighing who made each source and why. To stretch yourself, judge how useful a "
+        "source is for a different enquiry, and say what its provenance makes it unable to show."
+    ),
+    Skill.CONTEXTUALISATION: (
+        "Keep tying sources to their moment. To stretch yourself, explain how the context "
+        "shaped what the author chose to leave out, not only what they said."
+    ),
+    Skill.CORROBORATION: (
+        "Keep comparing sources point by point. To stretch yourself, weigh which source is more "
+        "reliable where they disagree, and say what a third source would need to show."
+    ),
+    Skill.CLOSE_READING: (
+        "Keep quoting precise words. To stretch yourself, explain how the source's tone and "
+        "structure build its argument, and what it suggests without saying."
+    ),
+    Skill.KNOWLEDGE: (
+        "Keep using precise facts. To stretch yourself, use your knowledge to test a source's "
+        "claims: where does it fit what you know, and where does it not?"
+    ),
+}
+PENDING_STEP = (
+    "Not marked yet: your next step for this skill comes when your teacher has marked it."
+)
+WEAK_BELOW = 0.7  # under 70 % of a skill's marks: a concrete next step; else keep it up/stretch
 
 
 @dataclass(frozen=True)
@@ -882,8 +907,19 @@ class SkillShare:
         return round(100 * self.share)
 
     @property
+    def secure(self) -> bool:
+        return self.available > 0 and self.share >= WEAK_BELOW
+
+    @property
+    def pending(self) -> bool:
+        """Assessed, but none of its answers marked yet."""
+        return self.available == 0
+
+    @property
     def next_step(self) -> str:
-        return NEXT_STEPS.get(self.skill, "")
+        if self.pending:
+            return PENDING_STEP
+        return (STRETCH_STEPS if self.secure else NEXT_STEPS).get(self.skill, "")
 
 
 def skill_shares(items: Iterable[tuple[str, int | None, int]]) -> list[SkillShare]:
@@ -903,12 +939,19 @@ def skill_shares(items: Iterable[tuple[str, int | None, int]]) -> list[SkillShar
     ]
 
 
-def weakest_skills(
-    shares: Iterable[SkillShare], *, below: float = WEAK_BELOW, limit: int = NEXT_STEP_LIMIT
-) -> list[SkillShare]:
-    """The skills most in need of work: under `below`, weakest first, at most `limit`. Pure."""
-    weak = [s for s in shares if s.share < below]
-    return sorted(weak, key=lambda s: (s.share, -s.available, s.skill))[:limit]
+def next_steps(shares: Iterable[SkillShare], *, assessed: Iterable[str] = ()) -> list[SkillShare]:
+    """A next step for every skill the assignment assessed, weakest first: a concrete step
+    under `WEAK_BELOW`, a keep-it-up-and-stretch line above it. Skills in `assessed` with no
+    marked answer yet come last, as "not marked yet" (never as 0 %). Pure."""
+    shares = list(shares)
+    ranked = sorted(shares, key=lambda s: (s.share, -s.available, s.skill))
+    known = {s.skill for s in shares}
+    order = {value: n for n, value in enumerate(Skill.values)}
+    pending = sorted(
+        {skill for skill in assessed if skill not in known},
+        key=lambda s: (order.get(s, len(order)), s),
+    )
+    return ranked + [SkillShare(skill=skill, gained=0, available=0) for skill in pending]
 
 
 @dataclass(frozen=True)
@@ -1035,5 +1078,5 @@ def feedback_page(*, attempt: Attempt) -> FeedbackPage:
         items=items,
         totals=totals_of((i.score, i.question.marks) for i in items),
         skills=shares,
-        next_steps=weakest_skills(shares),
+        next_steps=next_steps(shares, assessed=(i.question.skill for i in items)),
     )

@@ -128,12 +128,15 @@ def test_after_release_everything_shows_and_the_view_is_recorded(
     assert "It is a report from the front." in html
     assert "Mark scheme" in html
     assert "correct answer" in html
-    # Sourcing 5/12 = 42 %, contextualisation 1/6 = 17 %, close reading 1/1 = 100 %
-    assert "<strong>Contextualisation.</strong>" in html
-    assert "<strong>Sourcing.</strong>" in html
+    # Sourcing 5/12 = 42 %, contextualisation 1/6 = 17 %, close reading 1/1 = 100 %: a step
+    # for each skill assessed, weakest first; the secure one gets a keep-it-up/stretch line.
     next_steps = html.split('data-testid="next-steps"')[1].split("</ul>")[0]
-    assert next_steps.index("Contextualisation") < next_steps.index("Sourcing")
-    assert "Close reading" not in next_steps
+    assert next_steps.count("<li") == 3
+    assert (
+        next_steps.index("<strong>Contextualisation</strong> (17%). Tie the source")
+        < next_steps.index("<strong>Sourcing</strong> (42%). Before judging usefulness")
+        < next_steps.index("<strong>Close reading</strong> (100%). Keep quoting precise words.")
+    )
     marked.refresh_from_db()
     first_view = marked.feedback_viewed_at
     assert first_view is not None
@@ -157,6 +160,9 @@ def test_an_answer_still_to_mark_is_never_shown_as_zero(
     assert "1 answer is still to be marked: it is not counted yet." in html
     assert "<strong>Not marked yet.</strong>" in html
     assert "0 out of 6" not in html
+    assert (
+        "<strong>Contextualisation</strong>. Not marked yet: your next step for this skill"
+    ) in html  # no percentage, never 0 %
 
 
 def test_release_to_one_student_leaves_the_others_waiting(

@@ -29,9 +29,9 @@ from assessments.selectors_marking import (
     agreement_of,
     anonymous_numbers,
     attempt_totals,
+    next_steps,
     skill_shares,
     totals_of,
-    weakest_skills,
 )
 from tests.factories import (
     AssessmentFactory,
@@ -765,7 +765,30 @@ def test_skill_shares_leave_out_answers_to_mark():
         ("close_reading", 1, 1, 100),
         ("knowledge", 0, 4, 0),
     ]
-    weakest = weakest_skills(shares)
-    assert [s.skill for s in weakest] == ["knowledge", "sourcing"]
-    assert weakest[0].next_step.startswith("Revise the key dates")
-    assert weakest_skills([s for s in shares if s.skill == "close_reading"]) == []
+
+
+def test_next_steps_give_every_assessed_skill_its_own_step_weakest_first():
+    shares = skill_shares(
+        [("sourcing", 7, 12), ("close_reading", 1, 1), ("sourcing", None, 6), ("knowledge", 0, 4)]
+    )
+
+    steps = next_steps(shares, assessed=["sourcing", "corroboration", "close_reading", "knowledge"])
+
+    assert [(s.skill, s.pending, s.secure) for s in steps] == [
+        ("knowledge", False, False),  # 0 %
+        ("sourcing", False, False),  # 58 %
+        ("close_reading", False, True),  # 100 %
+        ("corroboration", True, False),  # assessed, nothing marked yet: last, never 0 %
+    ]
+    assert steps[0].next_step.startswith("Revise the key dates")
+    assert steps[1].next_step.startswith("Before judging usefulness")
+    assert steps[2].next_step.startswith("Keep quoting precise words. To stretch yourself")
+    assert steps[3].next_step.startswith("Not marked yet")
+    assert len({s.next_step for s in steps}) == 4  # each skill its own step
+
+
+def test_next_steps_for_all_secure_skills_are_stretch_lines():
+    steps = next_steps(skill_shares([("sourcing", 9, 12), ("knowledge", 3, 4)]))
+
+    assert [(s.skill, s.percent) for s in steps] == [("sourcing", 75), ("knowledge", 75)]
+    assert all(s.next_step.startswith("Keep ") for s in steps)
