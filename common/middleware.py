@@ -1,4 +1,9 @@
-"""Cross-cutting request handling: a friendly 503 when the database is down; the client's IP.
+"""Cross-cutting request handling: a 413 for oversized bodies, a friendly 503 when the database
+is down; the client's IP.
+
+RequestBodyLimitMiddleware refuses a request whose Content-Length is over the limit with the
+standalone errors/413.html page, before any byte of the body is read, parsed or spooled to disk
+(a WSGI server hands Django no more than Content-Length bytes, so the header is binding).
 
 DatabaseUnavailableMiddleware turns `OperationalError` / `InterfaceError` raised anywhere
 below it (a view, a context processor, a template, another middleware) into
@@ -18,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger("provenance.database")
+upload_logger = logging.getLogger("provenance.requests")
 
 RETRY_AFTER_SECONDS = 30
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -29,6 +35,52 @@ def database_unavailable_response(request):
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
+
+
+def request_too_large_response(*, limit: int, multipart: bool) -> HttpResponse:
+    html = render_to_string(
+        "errors/413.html",
+        {"limit_mb": _megabytes(limit), "multipart": multipart},
+    )
+    response = HttpResponse(html, status=413)
+    # The rest of the body is never read; the connection must not be reused for another request.
+    response["Connection"] = "close"
+    add_never_cache_headers(response)
+    return response
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
+
+
+class RequestBodyLimitMiddleware:
+    """413 for a body over REQUEST_BODY_MAX_SIZE (uploads) or DATA_UPLOAD_MAX_MEMORY_SIZE (other).
+
+    Django would read a non-file body up to DATA_UPLOAD_MAX_MEMORY_SIZE and then answer a bare
+    400; an upload it would spool to a temporary file whatever its size. Neither is read here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body for a malformed length either
+        if length:
+            multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+            if multipart:
+                limit = settings.REQUEST_BODY_MAX_SIZE
+            else:
+                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or settings.REQUEST_BODY_MAX_SIZE
+                limit = min(limit, settings.REQUEST_BODY_MAX_SIZE)
+            if length > limit:
+                upload_logger.warning(
+                    "Refused a %s-byte request body to %s (limit %s)", length, request.path, limit
+                )
+                return request_too_large_response(limit=limit, multipart=multipart)
+        return self.get_response(request)
 
 
 def _note_database_error(sender, request=None, **kwargs):

@@ -5,6 +5,7 @@ below refuse malformed values loudly instead of guessing.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -49,6 +50,46 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_database(name: str, default: str, *, conn_max_age: int) -> dict:
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        config = dj_database_url.parse(raw, conn_max_age=conn_max_age, conn_health_checks=True)
+    except ValueError as exc:  # UnknownSchemeError, ParseError and bad ports are ValueErrors
+        # The URL may hold a password: the message names the problem, never the value.
+        raise ImproperlyConfigured(
+            f"{name} is not a usable database URL: {exc} Use for example "
+            "postgres://user:pass@host:5432/provenance or sqlite:///path/to/db.sqlite3."
+        ) from None
+    if config["ENGINE"] != "django.db.backends.sqlite3" and not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name} must name the database, e.g. .../provenance.")
+    return config
+
+
+# Letters, digits and - _ . ~ in each segment: the path is pasted into a URLconf and a browser.
+_ADMIN_PATH_SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*")
+
+
+def env_admin_path(name: str, default: str) -> str:
+    """A relative URL prefix such as "backstage-7f3a/": the trailing slash is added if missing."""
+    raw = os.environ.get(name)
+    value = default if raw is None else raw.strip()
+    if not value or value == "/":
+        raise ImproperlyConfigured(f"{name} must not be empty; for example backstage-7f3a/.")
+    if value.startswith("/") or "://" in value or value.startswith("\\"):
+        raise ImproperlyConfigured(
+            f"{name} must be a relative path without a leading slash, e.g. backstage/; got {raw!r}."
+        )
+    if not value.endswith("/"):
+        value += "/"
+    segments = value[:-1].split("/")
+    if not all(_ADMIN_PATH_SEGMENT.fullmatch(segment) for segment in segments):
+        raise ImproperlyConfigured(
+            f"{name} may hold only letters, digits and - _ . ~ between single slashes "
+            f"(no '..', spaces or empty segments); got {raw!r}."
+        )
+    return value
+
+
 DEBUG = env_bool("DEBUG", default=True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -68,7 +109,7 @@ for _origin in CSRF_TRUSTED_ORIGINS:
         raise ImproperlyConfigured(f"CSRF_TRUSTED_ORIGINS entries need a scheme; got {_origin!r}")
 
 SITE_NAME = "Provenance"
-ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
+ADMIN_PATH = env_admin_path("ADMIN_PATH", "admin/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -102,6 +143,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # No middleware above reads the body on the way in (CSRF reads POST later, in process_view),
+    # so an oversized upload is refused unread, and the 413 still carries CSP and frame headers.
+    "common.middleware.RequestBodyLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: it answers locked-out login attempts.
     "axes.middleware.AxesMiddleware",
@@ -128,10 +172,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -210,9 +254,17 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
-# Uploads: roster CSVs and corpus text files are small; refuse anything large early.
+# Request bodies. Forms refuse a roster over 1 MB and a corpus file over 5 MB with their own
+# message; no request body larger than REQUEST_BODY_MAX_SIZE is read at all:
+# common.middleware.RequestBodyLimitMiddleware answers 413 from the Content-Length header, before
+# Django parses (or spools to disk) a byte of it. Non-file form data (a whole attempt of long
+# answers fits) is capped by DATA_UPLOAD_MAX_MEMORY_SIZE, which the middleware also enforces as
+# a 413; an uploaded file up to the corpus limit stays in memory, larger ones would be spooled.
+REQUEST_BODY_MAX_SIZE = env_int("REQUEST_BODY_MAX_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+if REQUEST_BODY_MAX_SIZE < FILE_UPLOAD_MAX_MEMORY_SIZE:
+    raise ImproperlyConfigured("REQUEST_BODY_MAX_MB must be at least 5 (the corpus upload limit).")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -267,7 +319,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -44,6 +44,6 @@ if env_bool("BENCH_FAST_PASSWORD_HASHER", default=False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"stdout": {"class": "logging.StreamHandler"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
     "root": {"handlers": ["stdout"], "level": "WARNING"},
 }
