@@ -83,7 +83,11 @@ def my_work(*, student, now: datetime | None = None) -> MyWork:
         due = windows.effective_due(assignment=assignment, student=student, extension=extension)
         close = windows.effective_close(assignment=assignment, student=student, extension=extension)
         not_open = now < assignment.opens_at
-        closed = now > close
+        if attempt is not None and attempt.status == Attempt.Status.IN_PROGRESS:
+            # An extension's extra time can run past the close: the attempt's deadline decides.
+            closed = not windows.accepts_saves(deadline_at=attempt.deadline_at, now=now)
+        else:
+            closed = now > close
         if attempt is None:
             state = WorkState.TO_DO
         elif attempt.status == Attempt.Status.IN_PROGRESS:

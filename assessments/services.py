@@ -422,20 +422,14 @@ def attempt_submit(*, attempt: Attempt, now=None, auto=False) -> Attempt:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (
-            Attempt.objects.select_for_update()
-            .select_related("assignment__assessment")
-            .get(pk=attempt.pk)
-        )
+        locked = _lock_attempt(attempt.pk)
         if locked.status == Attempt.Status.SUBMITTED:
             return locked
-        assignment = locked.assignment
-        extension = Extension.objects.filter(
-            assignment=assignment, student_id=locked.student_id
-        ).first()
         if not auto and not windows.accepts_saves(deadline_at=locked.deadline_at, now=now):
+            assignment = locked.assignment
+            extension = _extension_of(locked)
             close = windows.close_for(closes_at=assignment.closes_at, extension=extension)
-            if locked.deadline_at < close:
+            if locked.deadline_at != close:
                 raise WindowError(
                     f"Your time ran out at {windows.when(locked.deadline_at)}; "
                     "no more answers can be saved."
@@ -444,20 +438,74 @@ def attempt_submit(*, attempt: Attempt, now=None, auto=False) -> Attempt:
                 f"The assignment closed at {windows.when(locked.deadline_at)}; "
                 "no more answers can be saved."
             )
-        submitted_at = min(now, locked.deadline_at) if auto else now
-        due = windows.due_for(due_at=assignment.due_at, extension=extension)
-        # The status condition makes a concurrent second submit (SQLite has no row locks) a no-op.
-        updated = Attempt.objects.filter(pk=locked.pk, status=Attempt.Status.IN_PROGRESS).update(
-            status=Attempt.Status.SUBMITTED,
-            submitted_at=submitted_at,
-            is_late=windows.is_late(submitted_at=submitted_at, due_at=due),
-            auto_submitted=auto,
-            updated_at=timezone.now(),
-        )
-        if updated:
-            responses_auto_mark(attempt=locked)
+        _record_submission(locked, now=now, auto=auto)
         locked.refresh_from_db()
     return locked
+
+
+def attempts_submit_expired(*, now=None, assignment=None, student=None, classroom=None) -> int:
+    """Submit every in-progress attempt whose deadline plus windows.GRACE has passed, with its
+    saved answers, as the automatic submission does (submitted at the deadline, objective
+    questions marked, late when the deadline is after the student's due time). Returns how many.
+
+    Narrowed to one assignment, student or class when given (the pages that show attempts call
+    it lazily so nobody sees a stale "in progress"); `manage.py submit_expired_attempts` runs
+    it for everything. One query when nothing has expired. Each attempt is submitted in its own
+    transaction under a row lock, and the deadline is checked again under it, so an extension
+    granted meanwhile, a student's own submission or a concurrent sweep is never overridden.
+    Running it twice changes nothing.
+    """
+    now = now or timezone.now()
+    expired = Attempt.objects.filter(
+        status=Attempt.Status.IN_PROGRESS, deadline_at__lt=now - windows.GRACE
+    )
+    if assignment is not None:
+        expired = expired.filter(assignment=assignment)
+    if student is not None:
+        expired = expired.filter(student=student)
+    if classroom is not None:
+        expired = expired.filter(assignment__classroom=classroom)
+    submitted = 0
+    for pk in expired.order_by("deadline_at", "pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = _lock_attempt(pk)
+            if locked.status != Attempt.Status.IN_PROGRESS or windows.accepts_saves(
+                deadline_at=locked.deadline_at, now=now
+            ):
+                continue
+            submitted += _record_submission(locked, now=now, auto=True)
+    return submitted
+
+
+def _lock_attempt(pk) -> Attempt:
+    return Attempt.objects.select_for_update().select_related("assignment__assessment").get(pk=pk)
+
+
+def _extension_of(attempt: Attempt) -> Extension | None:
+    return Extension.objects.filter(
+        assignment_id=attempt.assignment_id, student_id=attempt.student_id
+    ).first()
+
+
+def _record_submission(locked: Attempt, *, now, auto: bool) -> int:
+    """Mark a locked in-progress attempt submitted and score it; 1 if this call did, else 0."""
+    submitted_at = min(now, locked.deadline_at) if auto else now
+    due = windows.due_for(due_at=locked.assignment.due_at, extension=_extension_of(locked))
+    # The conditions make a concurrent second submit (SQLite has no row locks) a no-op, and an
+    # automatic one give way to a deadline extended meanwhile.
+    still_open = Attempt.objects.filter(pk=locked.pk, status=Attempt.Status.IN_PROGRESS)
+    if auto and now > locked.deadline_at:
+        still_open = still_open.filter(deadline_at__lte=locked.deadline_at)
+    updated = still_open.update(
+        status=Attempt.Status.SUBMITTED,
+        submitted_at=submitted_at,
+        is_late=windows.is_late(submitted_at=submitted_at, due_at=due),
+        auto_submitted=auto,
+        updated_at=timezone.now(),
+    )
+    if updated:
+        responses_auto_mark(attempt=locked)
+    return updated
 
 
 def responses_auto_mark(*, attempt: Attempt) -> int:

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.models import Classroom, User
 from accounts.permissions import get_classroom_for_teacher, teacher_required
-from assessments import dashboards, exports
+from assessments import dashboards, exports, services
 from assessments.permissions import get_assignment_for_teacher
 
 
@@ -21,6 +21,7 @@ def _student_of_class(classroom: Classroom, pk) -> User:
 @teacher_required
 def class_overview(request, pk):
     classroom = get_classroom_for_teacher(request.user, pk)
+    services.attempts_submit_expired(classroom=classroom)  # no stale "in progress"
     overview = dashboards.class_overview(classroom=classroom)
     return render(
         request,
@@ -52,6 +53,7 @@ def class_skills(request, pk, student_pk=None):
 @teacher_required
 def assignment_results(request, pk):
     assignment = get_assignment_for_teacher(request.user, pk)
+    services.attempts_submit_expired(assignment=assignment)  # no stale "in progress"
     results = dashboards.assignment_results(assignment=assignment)
     return render(
         request,
@@ -102,12 +104,14 @@ def assignment_sources(request, pk):
 @teacher_required
 def assignment_export(request, pk, kind, fmt):
     assignment = get_assignment_for_teacher(request.user, pk)
+    services.attempts_submit_expired(assignment=assignment)
     return exports.render(exports.for_assignment(assignment=assignment, kind=kind), fmt)
 
 
 @teacher_required
 def class_export(request, pk, kind, fmt):
     classroom = get_classroom_for_teacher(request.user, pk)
+    services.attempts_submit_expired(classroom=classroom)
     return exports.render(exports.for_classroom(classroom=classroom, kind=kind), fmt)
 
 

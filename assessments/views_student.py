@@ -20,6 +20,7 @@ COUNTDOWN_WITHIN_SECONDS = 2 * 60 * 60
 
 @student_required
 def my_work(request):
+    services.attempts_submit_expired(student=request.user)
     work = selectors_student.my_work(student=request.user)
     return render(request, "assessments/student/my_work.html", {"work": work})
 

@@ -49,6 +49,7 @@ def assignment_create(request):
 @teacher_required
 def assignment_teacher(request, pk):
     assignment = get_assignment_for_teacher(request.user, pk)
+    services.attempts_submit_expired(assignment=assignment)  # no stale "in progress"
     rows = selectors.assignment_roster(assignment=assignment)
     return render(
         request,

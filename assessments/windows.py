@@ -6,9 +6,12 @@ The rules:
   Submitting after it is allowed until the close time, but the attempt is marked late.
 - Effective close: the class close time, or the extension's due date when that is later. An
   extension is granted for a reason and the class close time never cancels it.
-- With a time limit, an attempt's deadline is the earlier of the effective close and
-  started_at + limit + the extension's extra minutes. Extra minutes only lengthen a time limit;
-  without one they change nothing.
+- With a time limit, an attempt's deadline is started_at + limit (+ the extension's extra
+  minutes). Without an extension the class close time cuts it short: a student who starts ten
+  minutes before the close has ten minutes. A student with an extension gets their full time
+  (limit + extra minutes) however close to their effective close they start: the extension was
+  granted for a reason and the class close time never cancels it. Extra minutes only lengthen a
+  time limit; without one they change nothing.
 - GRACE: a submission or save that arrives up to 30 seconds after the deadline is still
   accepted, so a click made in time is not refused for network latency. The time-limit
   auto-submission and late sweeps pass `auto=True` and ignore the deadline altogether.
@@ -63,8 +66,10 @@ def deadline_for(
     close = close_for(closes_at=closes_at, extension=extension)
     if not time_limit_minutes:
         return close
-    extra = extension.extra_minutes if extension is not None else 0
-    return min(close, started_at + timedelta(minutes=time_limit_minutes + extra))
+    if extension is None:
+        return min(close, started_at + timedelta(minutes=time_limit_minutes))
+    # Starting is refused after the effective close, so this stays bounded by it plus the time.
+    return started_at + timedelta(minutes=time_limit_minutes + (extension.extra_minutes or 0))
 
 
 def effective_due(*, assignment, student, extension=_LOOKUP) -> datetime:

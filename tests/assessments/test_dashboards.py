@@ -683,12 +683,13 @@ def class_of_size(classroom, paper, size):
     return students
 
 
-# user; loader; then the selector's own queries, listed per page
+# user; loader; the sweep of expired attempts (class and assignment pages: one query when
+# none); then the selector's own queries, listed per page
 PAGES = [
-    ("class_overview", 6),  # assignments, students, attempts, totals
+    ("class_overview", 7),  # sweep, assignments, students, attempts, totals
     ("class_skills", 5),  # assignments, students, skill totals
     ("student_skills", 6),  # the student; assignments, students, skill totals
-    ("assignment_results", 7),  # questions, levels, students, attempts, scores
+    ("assignment_results", 8),  # sweep, questions, levels, students, attempts, scores
     ("assignment_sources", 7),  # questions, sources, students, attempts, responses
     ("student_progress", 5),  # the student; assignments, attempts, responses
 ]

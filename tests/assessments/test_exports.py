@@ -376,12 +376,12 @@ def test_unknown_export_kind_or_format_is_404(client_for, teacher, paper):
 # --- query counts: constant in class size -------------------------------------------------
 
 EXPORTS = [
-    ("assignment_export", "marks", 7),  # user, assignment; questions, levels, students,
+    ("assignment_export", "marks", 8),  # user, assignment, sweep; questions, levels, students,
     # attempts, scores
-    ("assignment_export", "responses", 9),  # user, assignment; questions, choices, claims,
-    # sources, students, attempts, responses
-    ("class_export", "marks", 6),  # user, class; assignments, students, attempts, totals
-    ("class_export", "responses", 10),  # user, class; assignments + the 7 above
+    ("assignment_export", "responses", 10),  # user, assignment, sweep; questions, choices,
+    # claims, sources, students, attempts, responses
+    ("class_export", "marks", 7),  # user, class, sweep; assignments, students, attempts, totals
+    ("class_export", "responses", 11),  # user, class, sweep; assignments + the 7 above
 ]
 
 

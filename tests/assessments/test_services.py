@@ -1,7 +1,9 @@
+import io
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from assessments import services, windows
@@ -19,6 +21,7 @@ from tests.factories import (
     AssessmentFactory,
     AssignmentFactory,
     AttemptFactory,
+    EnrolmentFactory,
     ExemplarFactory,
     ExtendedQuestionFactory,
     ExtensionFactory,
@@ -130,6 +133,26 @@ def test_attempt_start_after_close_with_an_extension_beyond_it(assignment, stude
     now = assignment.closes_at + timedelta(days=1)
     attempt = services.attempt_start(assignment=assignment, student=student, now=now)
     assert attempt.deadline_at == assignment.closes_at + timedelta(days=2)
+
+
+def test_attempt_start_near_the_close_with_extra_minutes_gets_the_full_time(assignment, student):
+    Assessment.objects.filter(pk=assignment.assessment_id).update(time_limit_minutes=40)
+    assignment.refresh_from_db()
+    ExtensionFactory(assignment=assignment, student=student, extra_minutes=10)
+    now = assignment.closes_at - timedelta(minutes=5)
+    attempt = services.attempt_start(assignment=assignment, student=student, now=now)
+    assert attempt.deadline_at == now + timedelta(minutes=50)
+    later = now + timedelta(minutes=30)  # after the class close time, inside the student's time
+    submitted = services.attempt_submit(attempt=attempt, now=later)
+    assert (submitted.submitted_at, submitted.is_late) == (later, True)
+
+
+def test_attempt_start_near_the_close_without_an_extension_is_cut_by_it(assignment, student):
+    Assessment.objects.filter(pk=assignment.assessment_id).update(time_limit_minutes=40)
+    assignment.refresh_from_db()
+    now = assignment.closes_at - timedelta(minutes=5)
+    attempt = services.attempt_start(assignment=assignment, student=student, now=now)
+    assert attempt.deadline_at == assignment.closes_at
 
 
 def test_attempt_start_refuses_a_student_not_in_the_class(assignment, other_student, outsider):
@@ -308,6 +331,156 @@ def test_attempt_submit_auto_after_close_records_the_deadline(assignment, studen
     assert submitted.submitted_at == assignment.closes_at
     assert submitted.is_late
     assert submitted.responses.filter(auto_score__isnull=False).count() == 2
+
+
+# --- attempts_submit_expired and submit_expired_attempts ------------------------------------
+
+
+def _timed(assignment, minutes=30):
+    Assessment.objects.filter(pk=assignment.assessment_id).update(time_limit_minutes=minutes)
+    assignment.refresh_from_db()
+    return assignment
+
+
+def test_sweep_submits_an_expired_attempt_with_its_answers_and_marks_it(assignment, student):
+    _timed(assignment)
+    start = timezone.now() - timedelta(hours=1)
+    attempt = services.attempt_start(assignment=assignment, student=student, now=start)
+    right = assignment.assessment.questions.get(kind="single_choice").choices.get(
+        text="Helsingfors"
+    )
+    _answer(
+        attempt,
+        single_choice={"choices": [right.pk]},
+        short_answer={"text": "Poland"},
+        extended={"text": "Written before the tab was closed."},
+    )
+
+    assert services.attempts_submit_expired() == 1
+
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED
+    assert (attempt.auto_submitted, attempt.is_late) == (True, False)
+    assert attempt.submitted_at == start + timedelta(minutes=30)
+    answers = {r.question.kind: (r.text, r.auto_score) for r in attempt.responses.all()}
+    assert answers == {
+        "single_choice": ("", 1),
+        "short_answer": ("Poland", 0),
+        "extended": ("Written before the tab was closed.", None),
+    }
+
+
+def test_sweep_leaves_attempts_still_in_time_alone(assignment, student, other_student):
+    _timed(assignment)
+    EnrolmentFactory(classroom=assignment.classroom, student=other_student)
+    now = timezone.now()
+    in_time = services.attempt_start(
+        assignment=assignment, student=student, now=now - timedelta(minutes=29)
+    )
+    in_grace = services.attempt_start(
+        assignment=assignment, student=other_student, now=now - timedelta(minutes=30, seconds=29)
+    )
+
+    assert services.attempts_submit_expired(now=now) == 0
+
+    for attempt in (in_time, in_grace):
+        attempt.refresh_from_db()
+        assert (attempt.status, attempt.submitted_at) == (Attempt.Status.IN_PROGRESS, None)
+    assert Response.objects.filter(auto_score__isnull=False).count() == 0
+
+
+def test_sweep_twice_changes_nothing(assignment, student):
+    _timed(assignment)
+    attempt = services.attempt_start(
+        assignment=assignment, student=student, now=timezone.now() - timedelta(hours=1)
+    )
+    assert services.attempts_submit_expired() == 1
+    attempt.refresh_from_db()
+    first = (attempt.submitted_at, attempt.updated_at, attempt.is_late)
+    Response.objects.filter(attempt=attempt).update(auto_score=None)  # would be re-marked
+
+    assert services.attempts_submit_expired(now=timezone.now() + timedelta(days=30)) == 0
+
+    attempt.refresh_from_db()
+    assert (attempt.submitted_at, attempt.updated_at, attempt.is_late) == first
+    assert not Response.objects.filter(auto_score__isnull=False).exists()
+    assert Attempt.objects.count() == 1
+
+
+def test_sweep_after_the_close_marks_work_left_open_late(assignment, student):
+    attempt = services.attempt_start(assignment=assignment, student=student)
+
+    assert services.attempts_submit_expired(now=assignment.closes_at + timedelta(hours=1)) == 1
+
+    attempt.refresh_from_db()
+    assert attempt.submitted_at == assignment.closes_at
+    assert (attempt.auto_submitted, attempt.is_late) == (True, True)
+
+
+def test_sweep_respects_an_extended_due_date(assignment, student):
+    later = assignment.closes_at + timedelta(days=2)
+    ExtensionFactory(assignment=assignment, student=student, due_at=later)
+    attempt = services.attempt_start(assignment=assignment, student=student)
+
+    assert services.attempts_submit_expired(now=assignment.closes_at + timedelta(days=1)) == 0
+    assert services.attempts_submit_expired(now=later + timedelta(minutes=1)) == 1
+
+    attempt.refresh_from_db()
+    assert (attempt.submitted_at, attempt.is_late) == (later, False)
+
+
+def test_sweep_respects_extra_time_past_the_close(assignment, student):
+    _timed(assignment, minutes=40)
+    ExtensionFactory(assignment=assignment, student=student, extra_minutes=20)
+    start = assignment.closes_at - timedelta(minutes=10)
+    attempt = services.attempt_start(assignment=assignment, student=student, now=start)
+
+    assert services.attempts_submit_expired(now=assignment.closes_at + timedelta(minutes=5)) == 0
+    assert services.attempts_submit_expired(now=start + timedelta(hours=2)) == 1
+
+    attempt.refresh_from_db()
+    assert (attempt.submitted_at, attempt.is_late) == (start + timedelta(minutes=60), True)
+
+
+def test_sweep_narrowed_to_an_assignment_leaves_others_for_later(
+    assignment, student, assessment, other_classroom, other_student
+):
+    elsewhere = AssignmentFactory(assessment=assessment, classroom=other_classroom)
+    mine = services.attempt_start(assignment=assignment, student=student)
+    theirs = services.attempt_start(assignment=elsewhere, student=other_student)
+    after = assignment.closes_at + timedelta(hours=1)
+
+    assert services.attempts_submit_expired(assignment=elsewhere, now=after) == 1
+
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.status, theirs.status) == (Attempt.Status.IN_PROGRESS, Attempt.Status.SUBMITTED)
+
+
+def test_sweep_with_nothing_expired_is_one_query(assignment, student, django_assert_num_queries):
+    services.attempt_start(assignment=assignment, student=student)
+    with django_assert_num_queries(1):
+        assert services.attempts_submit_expired(assignment=assignment) == 0
+
+
+def test_submit_expired_attempts_command(assignment, student):
+    _timed(assignment)
+    attempt = services.attempt_start(
+        assignment=assignment, student=student, now=timezone.now() - timedelta(hours=1)
+    )
+    out = io.StringIO()
+
+    call_command("submit_expired_attempts", stdout=out)
+    call_command("submit_expired_attempts", stdout=out)
+
+    assert out.getvalue() == "Submitted 1 expired attempt.\n"
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.auto_submitted) == (Attempt.Status.SUBMITTED, True)
+
+
+def test_submit_expired_attempts_command_refuses_an_unknown_assignment(db):
+    with pytest.raises(CommandError, match="^No assignment with id 999999.$"):
+        call_command("submit_expired_attempts", "--assignment", "999999")
 
 
 # --- assignment_create and checks ------------------------------------------------------------

@@ -184,24 +184,72 @@ def test_my_work_does_not_offer_start_before_opening(client_for, teacher, classr
     assert b">Start<" not in response.content
 
 
-@pytest.mark.parametrize("count", [3, 30])
-def test_my_work_query_count_is_constant(
-    client_for, teacher, classroom, student, django_assert_num_queries, count
-):
+def _work_in_every_state(teacher, classroom, student):
+    """One assignment per state of My work: to do, overdue, in progress (one extended),
+    submitted, submitted late, returned (to the class, and to the student alone)."""
+    now = timezone.now()
     assessment = _assessment(teacher, questions=1)
-    for n in range(count):
-        assignment = AssignmentFactory(assessment=assessment, classroom=classroom)
-        if n % 3 == 1:
-            AttemptFactory(assignment=assignment, student=student)
-        if n % 3 == 2:
-            ExtensionFactory(assignment=assignment, student=student, extra_minutes=10)
+
+    def assignment(**dates):
+        return AssignmentFactory(assessment=assessment, classroom=classroom, **dates)
+
+    assignment()
+    assignment(
+        opens_at=now - timedelta(days=3),
+        due_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
+    )
+    AttemptFactory(assignment=assignment(), student=student)
+    extended = assignment()
+    ExtensionFactory(assignment=extended, student=student, extra_minutes=10)
+    AttemptFactory(assignment=extended, student=student)
+    AttemptFactory(assignment=assignment(), student=student, submitted=True)
+    AttemptFactory(assignment=assignment(), student=student, submitted=True, is_late=True)
+    AttemptFactory(assignment=assignment(released_at=now), student=student, submitted=True)
+    AttemptFactory(
+        assignment=assignment(), student=student, submitted=True, feedback_released_at=now
+    )
+
+
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_my_work_query_count_is_constant(
+    client_for, teacher, classroom, student, django_assert_num_queries, rounds
+):
+    for _ in range(rounds):
+        _work_in_every_state(teacher, classroom, student)
     client = client_for(student)
 
-    # The user, the assignments (with assessment and class), extensions, attempts.
-    with django_assert_num_queries(4):
+    # The user, the sweep for expired attempts (none), the assignments (with assessment and
+    # class), extensions, attempts.
+    with django_assert_num_queries(5):
         response = client.get(MY_WORK)
 
-    assert response.status_code == 200
+    work = response.context["work"]
+    sizes = [len(work.to_do), len(work.in_progress), len(work.submitted), len(work.returned)]
+    assert sizes == [2 * rounds, 2 * rounds, 2 * rounds, 2 * rounds]
+    assert sum(item.late for item in work.to_do + work.submitted) == 2 * rounds
+
+
+def test_my_work_submits_an_attempt_whose_time_ran_out(client_for, teacher, classroom, student):
+    assignment = AssignmentFactory(
+        assessment=_assessment(teacher, questions=1, time_limit=30), classroom=classroom
+    )
+    started = timezone.now() - timedelta(hours=1)
+    attempt = AttemptFactory(
+        assignment=assignment,
+        student=student,
+        started_at=started,
+        deadline_at=started + timedelta(minutes=30),
+    )
+
+    response = client_for(student).get(MY_WORK)
+
+    work = response.context["work"]
+    assert (work.in_progress, [i.attempt for i in work.submitted]) == ([], [attempt])
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.auto_submitted) == (Attempt.Status.SUBMITTED, True)
+    assert attempt.submitted_at == started + timedelta(minutes=30)
+    assert "submitted when time ran out" in response.content.decode()
 
 
 # --- starting ------------------------------------------------------------------------------

@@ -230,6 +230,27 @@ def test_assignment_page_lists_students_with_their_progress(
     assert f"Edit extension for {student.display_name}" in content
 
 
+def test_assignment_page_submits_attempts_whose_time_ran_out(
+    client_for, teacher, assignment, student
+):
+    started = timezone.now() - timedelta(hours=2)
+    attempt = AttemptFactory(
+        assignment=assignment,
+        student=student,
+        started_at=started,
+        deadline_at=started + timedelta(minutes=45),
+    )
+
+    response = client_for(teacher).get(
+        reverse("assessments:assignment_teacher", args=[assignment.pk])
+    )
+
+    progress = {row.student.username: row.progress.label for row in response.context["rows"]}
+    assert progress == {"sam": "Submitted"}
+    attempt.refresh_from_db()
+    assert (attempt.auto_submitted, attempt.submitted_at) == (True, started + timedelta(minutes=45))
+
+
 @pytest.mark.parametrize("size", [3, 30])
 def test_assignment_page_query_count_is_constant(
     client_for, teacher, assignment, classroom, size, django_assert_num_queries
@@ -243,8 +264,8 @@ def test_assignment_page_query_count_is_constant(
             ExtensionFactory(assignment=assignment, student=pupil, extra_minutes=5)
     client = client_for(teacher)
     url = reverse("assessments:assignment_teacher", args=[assignment.pk])
-    # user, assignment, attempts, extensions, enrolments with students
-    with django_assert_num_queries(5):
+    # user, assignment, expired attempts to submit (none), attempts, extensions, enrolments
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["rows"]) == size
 

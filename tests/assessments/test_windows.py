@@ -119,11 +119,29 @@ def test_deadline_with_time_limit_and_extra_minutes():
 
 def test_time_limit_is_cut_by_the_close_time():
     started = CLOSES - timedelta(minutes=10)
-    assignment = _assignment(time_limit=45, extensions=[_extension(extra_minutes=15)])
+    # Another student's extension does not lengthen this student's time.
+    assignment = _assignment(time_limit=45, extensions=[_extension(extra_minutes=15, student_id=2)])
     assert (
         windows.effective_deadline(assignment=assignment, student=STUDENT, started_at=started)
         == CLOSES
     )
+
+
+def test_extra_time_is_not_cut_by_the_close_time():
+    started = CLOSES - timedelta(minutes=10)
+    assignment = _assignment(time_limit=45, extensions=[_extension(extra_minutes=15)])
+    assert windows.effective_deadline(
+        assignment=assignment, student=STUDENT, started_at=started
+    ) == started + timedelta(minutes=60)
+
+
+def test_a_later_due_date_gives_the_full_time_when_starting_near_its_end():
+    extended_due = CLOSES + timedelta(days=1)
+    started = extended_due - timedelta(minutes=5)
+    assignment = _assignment(time_limit=45, extensions=[_extension(due_at=extended_due)])
+    assert windows.effective_deadline(
+        assignment=assignment, student=STUDENT, started_at=started
+    ) == started + timedelta(minutes=45)
 
 
 def test_time_limit_started_late_under_an_extension_runs_in_full():
