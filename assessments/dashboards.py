@@ -19,6 +19,10 @@ Rules shared by every dashboard and export:
   order of first attempts, which says nothing about who they are), wherever marks or answers
   appear next to them. Where a named row cannot be relabelled (the class overview, one
   student's skills, the class marks book) that assignment's marks stay hidden until release.
+- Blind second marking: a teacher with an open blind second-marking request on an assignment
+  (`selectors_marking.blind_assignment_ids`) must not see its first marks anywhere. The views
+  refuse them the assignment's own pages and exports; selectors covering several assignments
+  take `blind` (those assignments' ids) and hide their marks as they do for anonymous marking.
 """
 
 import statistics
@@ -311,8 +315,9 @@ def _order_students(
 class OverviewCell:
     status: Status
     late: bool
-    totals: Totals | None  # None before submission, and while names are hidden
-    hidden: bool = False  # anonymous marking, not yet released
+    totals: Totals | None  # None before submission, and while names or marks are hidden
+    hidden: bool = False  # anonymous marking not yet released, or the viewer marks it blind
+    blind: bool = False  # hidden because the viewer is second-marking this assignment blind
 
     @property
     def percentage(self) -> float | None:
@@ -324,8 +329,9 @@ class OverviewColumn:
     assignment: Assignment
     counts: dict  # {Status: n}
     mean_percentage: float | None  # over submitted students with at least one mark
-    to_mark: int  # responses still to mark
+    to_mark: int  # responses still to mark (0 while hidden by blind second marking)
     hidden: bool
+    blind: bool = False
 
     @property
     def submitted(self) -> int:
@@ -343,6 +349,11 @@ class ClassOverview:
     classroom: Classroom
     columns: tuple[OverviewColumn, ...]
     rows: tuple[OverviewRow, ...]
+
+    @property
+    def blind(self) -> list[Assignment]:
+        """The assignments whose marks are hidden because the viewer second-marks them blind."""
+        return [c.assignment for c in self.columns if c.blind]
 
 
 # Totals per group of Response rows, in the database (the aliased `effective` score).
@@ -377,11 +388,12 @@ def class_assignments(classroom: Classroom) -> list[Assignment]:
     )
 
 
-def class_overview(*, classroom: Classroom) -> ClassOverview:
+def class_overview(*, classroom: Classroom, blind: frozenset[int] = frozenset()) -> ClassOverview:
     """Every student × every assignment of the class: status and percentage.
 
     Four queries whatever the class size: assignments, students, attempts, and the totals of
-    submitted attempts (one GROUP BY). The caller loads `classroom` with a permission loader.
+    submitted attempts (one GROUP BY). The caller loads `classroom` with a permission loader;
+    the marks of the assignments in `blind` (the viewer second-marks them blind) stay hidden.
     """
     assignments = class_assignments(classroom)
     students = class_students(classroom.pk)
@@ -392,7 +404,8 @@ def class_overview(*, classroom: Classroom) -> ClassOverview:
     grid: list[list[OverviewCell]] = [[] for _ in students]
     columns = []
     for assignment in assignments:
-        hidden = names_hidden(assignment)
+        is_blind = assignment.pk in blind
+        hidden = is_blind or names_hidden(assignment)
         counts = dict.fromkeys(Status, 0)
         percentages = []
         to_mark = 0
@@ -400,7 +413,10 @@ def class_overview(*, classroom: Classroom) -> ClassOverview:
             entry = counted.get((assignment.pk, student.pk))
             attempt = entry.attempt if entry else None
             result = totals.get(attempt.pk, Totals()) if attempt and attempt.submitted else None
-            status = status_of(assignment=assignment, attempt=attempt, totals=result)
+            # Blind: "to mark" would say how far the first marking has got.
+            status = status_of(
+                assignment=assignment, attempt=attempt, totals=None if is_blind else result
+            )
             counts[status] += 1
             if result is not None:
                 to_mark += result.to_mark
@@ -412,6 +428,7 @@ def class_overview(*, classroom: Classroom) -> ClassOverview:
                     late=bool(attempt and attempt.is_late),
                     totals=None if hidden else result,
                     hidden=hidden and result is not None,
+                    blind=is_blind and result is not None,
                 )
             )
         columns.append(
@@ -421,8 +438,9 @@ def class_overview(*, classroom: Classroom) -> ClassOverview:
                 mean_percentage=(
                     round(statistics.fmean(percentages), 1) if percentages and not hidden else None
                 ),
-                to_mark=to_mark,
+                to_mark=0 if is_blind else to_mark,
                 hidden=hidden,
+                blind=is_blind,
             )
         )
     return ClassOverview(
@@ -650,6 +668,116 @@ def assignment_results(*, assignment: Assignment) -> AssignmentResults:
     )
 
 
+# --- the class marks book -----------------------------------------------------------------
+
+
+class Hidden(StrEnum):
+    NO = ""
+    ANONYMOUS = "anonymous"  # anonymous marking, not yet released to the class
+    BLIND = "blind"  # the viewer is second-marking it blind
+
+
+@dataclass(frozen=True)
+class BookCell:
+    """One student on one assignment of the marks book."""
+
+    status: Status
+    late: bool
+    submitted_at: datetime | None
+    cells: tuple[HeatCell, ...]  # one per question once submitted and shown, else empty
+    totals: Totals | None  # None unless submitted and shown
+
+
+@dataclass(frozen=True)
+class BookColumn:
+    assignment: Assignment
+    questions: tuple[QuestionColumn, ...]
+    hidden: Hidden
+
+    @property
+    def extended(self) -> tuple[int, ...]:
+        """Indexes of the extended questions, which have a level column."""
+        return tuple(i for i, q in enumerate(self.questions) if q.is_extended)
+
+
+@dataclass(frozen=True)
+class MarksBook:
+    classroom: Classroom
+    columns: tuple[BookColumn, ...]
+    rows: tuple[tuple[StudentRef, tuple[BookCell, ...]], ...]  # cells in the columns' order
+
+
+def class_marks_book(*, classroom: Classroom, blind: frozenset[int] = frozenset()) -> MarksBook:
+    """Every student × every assignment of the class, question by question: each question's
+    score and level, totals, status, when submitted and whether late.
+
+    Five queries whatever the class size: assignments, students, attempts, questions, and the
+    scores of the submitted attempts' responses. Marks of anonymous assignments not yet
+    released, and of those in `blind` (the viewer second-marks them blind), are left out; their
+    status, submission time and lateness stay. `classroom` comes from a permission loader.
+    """
+    assignments = class_assignments(classroom)
+    students = class_students(classroom.pk)
+    counted = counted_attempts(load_attempts(assignment__classroom=classroom))
+    questions = assessment_questions({a.assessment_id for a in assignments})
+    columns = []
+    for assignment in assignments:
+        if assignment.pk in blind:
+            hidden = Hidden.BLIND
+        elif names_hidden(assignment):
+            hidden = Hidden.ANONYMOUS
+        else:
+            hidden = Hidden.NO
+        columns.append(
+            BookColumn(assignment, tuple(questions.get(assignment.assessment_id, ())), hidden)
+        )
+    wanted = {
+        entry.attempt.pk
+        for (assignment_id, _), entry in counted.items()
+        if entry.attempt.submitted and assignment_id not in blind
+    }
+    scores: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for attempt_id, question_id, auto, mark, level in (
+        Response.objects.filter(
+            attempt__assignment__classroom=classroom, attempt__status=Attempt.Status.SUBMITTED
+        )
+        .order_by()
+        .values_list(*RESPONSE_SCORE_FIELDS)
+    ):
+        if attempt_id in wanted:  # an earlier submitted attempt does not count
+            scores[attempt_id][question_id] = (auto, mark, level)
+    rows = []
+    for student in students:
+        cells = []
+        for column in columns:
+            entry = counted.get((column.assignment.pk, student.pk))
+            attempt = entry.attempt if entry else None
+            marks: list[HeatCell] = []
+            totals = None
+            if attempt is not None and attempt.submitted and column.hidden != Hidden.BLIND:
+                answers = scores.get(attempt.pk, {})
+                tally = _Tally()
+                for q in column.questions:
+                    auto, mark, level = answers.get(q.pk, (None, None, None))
+                    score = effective_score(kind=q.kind, auto_score=auto, mark_score=mark)
+                    tally.add(score, q.marks)
+                    marks.append(HeatCell(score, q.marks, score is None, level))
+                totals = tally.freeze()
+            status = status_of(assignment=column.assignment, attempt=attempt, totals=totals)
+            shown = column.hidden == Hidden.NO
+            cells.append(
+                BookCell(
+                    status=status,
+                    late=bool(attempt and attempt.is_late),
+                    submitted_at=attempt.submitted_at if attempt else None,
+                    cells=tuple(marks) if shown else (),
+                    totals=totals if shown else None,
+                )
+            )
+        rows.append((student, tuple(cells)))
+    return MarksBook(classroom=classroom, columns=tuple(columns), rows=tuple(rows))
+
+
 # --- skills over time ---------------------------------------------------------------------
 
 
@@ -720,15 +848,23 @@ class ClassSkills:
     student: StudentRef | None
     report: SkillsReport
     hidden: tuple[Assignment, ...]  # anonymous, unreleased: left out of a student's report
+    blind: tuple[Assignment, ...] = ()  # the viewer second-marks them blind: left out
 
 
-def class_skills(*, classroom: Classroom, student: User | None = None) -> ClassSkills:
+def _with_blind(assignments: list[Assignment], blind: frozenset[int]) -> list[Assignment]:
+    return [a for a in assignments if a.pk in blind]
+
+
+def class_skills(
+    *, classroom: Classroom, student: User | None = None, blind: frozenset[int] = frozenset()
+) -> ClassSkills:
     """Share of marks per skill per assignment, for the class or one of its students.
 
     Four queries whatever the class size: assignments, students, and one GROUP BY over the
     submitted attempts' responses (attempt × skill). For one student, anonymous assignments
-    not yet released are left out (names and marks stay apart). The caller loads `classroom`
-    (and checks `student` is in it) through permission loaders.
+    not yet released are left out (names and marks stay apart); so are the assignments in
+    `blind`, for anyone. The caller loads `classroom` (and checks `student` is in it) through
+    permission loaders.
     """
     assignments = class_assignments(classroom)
     students = class_students(classroom.pk)
@@ -767,7 +903,8 @@ def class_skills(*, classroom: Classroom, student: User | None = None) -> ClassS
         latest[key] = max(latest.get(key, 0), number)
     enrolled = {s.pk for s in students}
     hidden = [a for a in assignments if names_hidden(a)] if student is not None else []
-    hidden_ids = {a.pk for a in hidden}
+    blinded = _with_blind(assignments, blind)
+    hidden_ids = {a.pk for a in hidden} | {a.pk for a in blinded}
     tallies: dict[tuple[int, str], _Tally] = {}
     for assignment_id, student_id, number, skill, *totals in grouped:
         if number != latest[(assignment_id, student_id)] or student_id not in enrolled:
@@ -787,7 +924,8 @@ def class_skills(*, classroom: Classroom, student: User | None = None) -> ClassS
         students=tuple(students),
         student=ref,
         report=_skills_report(shown, tallies),
-        hidden=tuple(hidden),
+        hidden=tuple(a for a in hidden if a.pk not in blind),
+        blind=tuple(blinded),
     )
 
 
@@ -944,6 +1082,7 @@ class ProgressItem:
     attempt_pk: int | None
     visibility: Visibility
     totals: Totals | None  # what the student may see (objective questions only, if so)
+    blind: bool = False  # the viewing teacher second-marks it blind: nothing of marks shown
 
 
 @dataclass(frozen=True)
@@ -963,13 +1102,16 @@ def visibility_of(assignment: Assignment, attempt: AttemptRef | None) -> Visibil
     return Visibility.NONE
 
 
-def student_progress(*, student: User, viewer: User) -> StudentProgress:
+def student_progress(
+    *, student: User, viewer: User, blind: frozenset[int] = frozenset()
+) -> StudentProgress:
     """A student's results across their classes, as the student may see them.
 
     Released feedback shows every mark; before release, an objective_at_once assignment shows
     the automatic marks of its objective questions (as the attempt page does), an on_release
     one shows nothing. A teacher viewing sees exactly what the student sees, for the classes
-    they teach. Three queries: assignments, attempts, the counted attempts' responses.
+    they teach, except the marks of the assignments in `blind` (which they second-mark blind).
+    Three queries: assignments, attempts, the counted attempts' responses.
     """
     assignments_qs = Assignment.objects.for_student(student).select_related(
         "assessment", "classroom"
@@ -987,7 +1129,7 @@ def student_progress(*, student: User, viewer: User) -> StudentProgress:
         entry = counted.get((assignment.pk, student.pk))
         attempt = entry.attempt if entry else None
         visibility = visibility_of(assignment, attempt)
-        if visibility != Visibility.NONE:
+        if visibility != Visibility.NONE and assignment.pk not in blind:
             visible[attempt.pk] = (assignment, attempt, visibility)
 
     totals: dict[int, _Tally] = {pk: _Tally() for pk in visible}
@@ -1029,6 +1171,7 @@ def student_progress(*, student: User, viewer: User) -> StudentProgress:
                 attempt_pk=attempt.pk if attempt else None,
                 visibility=shown[2] if shown else Visibility.NONE,
                 totals=totals[attempt.pk].freeze() if shown else None,
+                blind=assignment.pk in blind,
             )
         )
     charted = [a for a in assignments if any(key[0] == a.pk for key in skill_tallies)]

@@ -12,6 +12,11 @@ so both formats always agree. The rules:
   students as the marking screen names them, "Student 1", "Student 2" … (by first attempt),
   with the username column empty. In the class marks book, where each row is a named student,
   that assignment's marks stay empty and its status says "(anonymous)".
+- Blind second marking: a teacher second-marking an assignment blind gets no export of it (the
+  view refuses); in their class exports its marks, levels, comments and markers stay empty and
+  the marks book's status says "(second-marking blind)".
+- "Submitted" and "Late" are columns of their own: a late submission stays flagged once it is
+  marked or returned, whatever the status says.
 - File names carry the class, the assessment (or "all-assessments") and today's date, slugified.
 
 A fixed number of queries whatever the class size. Marks books read their few numbers at once;
@@ -83,12 +88,15 @@ def for_assignment(*, assignment: Assignment, kind: Kind) -> Export:
     raise ValueError(f"Unknown export {kind!r}")
 
 
-def for_classroom(*, classroom: Classroom, kind: Kind) -> Export:
-    """`classroom` comes from a permission loader."""
+def for_classroom(
+    *, classroom: Classroom, kind: Kind, blind: frozenset[int] = frozenset()
+) -> Export:
+    """`classroom` comes from a permission loader; `blind`: the ids of its assignments whose
+    marks the requesting teacher may not see (`selectors_marking.blind_assignment_ids`)."""
     if kind == "marks":
-        return class_marks(classroom=classroom)
+        return class_marks(classroom=classroom, blind=blind)
     if kind == "responses":
-        return responses(assignments=None, classroom=classroom)
+        return responses(assignments=None, classroom=classroom, blind=blind)
     raise ValueError(f"Unknown export {kind!r}")
 
 
@@ -150,38 +158,60 @@ def assignment_marks(*, assignment: Assignment) -> Export:
     )
 
 
-CLASS_MARK_COLUMNS = ("total", "out of", "percentage", "to mark", "status")
+HIDDEN_STATUS = {
+    dashboards.Hidden.ANONYMOUS: " (anonymous)",
+    dashboards.Hidden.BLIND: " (second-marking blind)",
+}
 
 
-def class_marks(*, classroom: Classroom) -> Export:
-    """One row per student; for each assignment (oldest due first) total, out of, percentage
-    (of the marks given so far), responses to mark and status.
+def class_marks(*, classroom: Classroom, blind: frozenset[int] = frozenset()) -> Export:
+    """One row per student; for each assignment (oldest due first), its columns side by side,
+    titled with the assignment: each question's mark, total, out of, marked out of, percentage
+    (of the marks given so far), responses to mark, each extended question's level, status,
+    submitted (when) and late.
 
-    Four queries, those of `dashboards.class_overview`, run at once (the header needs the
-    assignments; the figures are a few numbers per student).
+    Five queries, those of `dashboards.class_marks_book`, run at once (the header needs the
+    questions; the figures are a few numbers per student and question).
     """
-    overview = dashboards.class_overview(classroom=classroom)
+    book = dashboards.class_marks_book(classroom=classroom, blind=blind)
     header = ["Class", "Student", "Username"]
-    for column in overview.columns:
+    for column in book.columns:
         title = _assignment_title(column.assignment)
-        header.extend(f"{title}: {name}" for name in CLASS_MARK_COLUMNS)
+        header.extend(f"{title}: {q.label} ({q.marks})" for q in column.questions)
+        header.extend(
+            f"{title}: {name}"
+            for name in ("total", "out of", "marked out of", "percentage", "to mark")
+        )
+        header.extend(f"{title}: {column.questions[i].label} level" for i in column.extended)
+        header.extend(f"{title}: {name}" for name in ("status", "submitted", "late"))
 
     def rows() -> Iterator[Row]:
-        for row in overview.rows:
-            cells: list = [classroom.name, row.student.name, row.student.username]
-            for cell in row.cells:
+        for student, cells in book.rows:
+            values: list = [classroom.name, student.name, student.username]
+            for column, cell in zip(book.columns, cells, strict=True):
                 totals = cell.totals
-                status = cell.status.label + (" (anonymous)" if cell.hidden else "")
-                cells.extend(
+                marks = cell.cells
+                submitted = cell.submitted_at is not None
+                values.extend([m.score for m in marks] if marks else [None] * len(column.questions))
+                values.extend(
                     [
                         totals.score if totals else None,
                         totals.out_of if totals else None,
+                        totals.marked_out_of if totals else None,
                         totals.percentage if totals else None,
                         totals.to_mark if totals else None,
-                        status,
                     ]
                 )
-            yield cells
+                values.extend(marks[i].level if marks else None for i in column.extended)
+                suffix = HIDDEN_STATUS.get(column.hidden, "") if submitted else ""
+                values.extend(
+                    [
+                        cell.status.label + suffix,
+                        cell.submitted_at,
+                        cell.late if submitted else None,
+                    ]
+                )
+            yield values
 
     return Export(
         filename=export_filename(classroom.name, "all-assessments", "marks"),
@@ -243,13 +273,19 @@ KIND_LABELS = dict(Question.Kind.choices)
 SKILL_LABELS = dict(Skill.choices)
 
 
-def responses(*, assignments: list[Assignment] | None, classroom: Classroom) -> Export:
+def responses(
+    *,
+    assignments: list[Assignment] | None,
+    classroom: Classroom,
+    blind: frozenset[int] = frozenset(),
+) -> Export:
     """One row per submitted response (of the attempts that count), by assignment (oldest due
     first), student and question.
 
     Seven queries when the rows are read, whatever the class size: questions, choices, grid
     claims, question sources with excerpts, students, attempts, then the responses streamed
-    with `.iterator()` (eight for a class: its assignments first).
+    with `.iterator()` (eight for a class: its assignments first). The answers of assignments
+    in `blind` come without level, mark, comment or marker.
     """
     if assignments is not None and len(assignments) == 1:
         filename = export_filename(classroom.name, assignments[0].assessment.title, "responses")
@@ -258,12 +294,12 @@ def responses(*, assignments: list[Assignment] | None, classroom: Classroom) -> 
     return Export(
         filename=filename,
         header=list(RESPONSE_HEADER),
-        rows=_response_rows(assignments=assignments, classroom=classroom),
+        rows=_response_rows(assignments=assignments, classroom=classroom, blind=blind),
         sheet="Responses",
     )
 
 
-def _response_rows(*, assignments, classroom: Classroom) -> Iterator[Row]:
+def _response_rows(*, assignments, classroom: Classroom, blind=frozenset()) -> Iterator[Row]:
     if assignments is None:
         assignments = dashboards.class_assignments(classroom)
     by_pk = {a.pk: a for a in assignments}
@@ -374,6 +410,11 @@ def _response_rows(*, assignments, classroom: Classroom) -> Iterator[Row]:
         marked_at,
     ) in queryset.iterator(chunk_size=2000):
         question = questions[question_id]
+        if assignment_id in blind:  # the first marks stay unseen while they second-mark
+            auto_score = mark_score = level = comment = marked_at = None
+            blinded = True
+        else:
+            blinded = False
         key = (assignment_id, student_id)
         who = names.get(key)
         if who is None:
@@ -406,7 +447,7 @@ def _response_rows(*, assignments, classroom: Classroom) -> Iterator[Row]:
             level,
             score,
             question.marks,
-            1 if score is None else 0,
+            None if blinded else (1 if score is None else 0),
             comment or None,
             marker,
             marked_at,

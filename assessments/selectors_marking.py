@@ -417,6 +417,19 @@ def open_second_marking_for(*, user, response: Response) -> SecondMarking | None
     )
 
 
+def blind_assignment_ids(*, user, classroom=None, assignment=None) -> frozenset[int]:
+    """The assignments (of `classroom`, or just `assignment`, if given) on which `user` is
+    second-marking a sample blind: a request to them not yet completed. While it is open no page
+    or export may show them that assignment's first marks or comments (results, sources, class
+    overview, skills, progress, exports). One query."""
+    requests = SecondMarking.objects.filter(second_marker=user, completed_at__isnull=True)
+    if classroom is not None:
+        requests = requests.filter(assignment__classroom=classroom)
+    if assignment is not None:
+        requests = requests.filter(assignment=assignment)
+    return frozenset(requests.order_by().values_list("assignment_id", flat=True).distinct())
+
+
 # --- the marking screen ---------------------------------------------------------------------
 
 

@@ -10,19 +10,45 @@ from django.utils.safestring import mark_safe
 
 from accounts.models import Classroom, User
 from accounts.permissions import get_classroom_for_teacher, teacher_required
-from assessments import dashboards, exports, services
+from assessments import dashboards, exports, selectors_marking, services
+from assessments.models import SecondMarking
 from assessments.permissions import get_assignment_for_teacher
+
+BLIND_REFUSAL = "You are second-marking this assignment blind; results open when you have finished."
 
 
 def _student_of_class(classroom: Classroom, pk) -> User:
     return get_object_or_404(User.objects.filter(enrolments__classroom=classroom), pk=pk)
 
 
+def _blind_refusal(request, assignment):
+    """A 403 page saying why, while the user second-marks this assignment blind (its results,
+    sources and exports would show them the first marks); None otherwise. One query."""
+    seconds = list(
+        SecondMarking.objects.filter(
+            assignment=assignment, second_marker=request.user, completed_at__isnull=True
+        ).order_by("pk")
+    )
+    if not seconds:
+        return None
+    return render(
+        request,
+        "assessments/dashboards/blind.html",
+        {"assignment": assignment, "seconds": seconds, "message": BLIND_REFUSAL},
+        status=403,
+    )
+
+
+def _blind_ids(request, classroom) -> frozenset[int]:
+    """The class's assignments the user second-marks blind: their marks are hidden."""
+    return selectors_marking.blind_assignment_ids(user=request.user, classroom=classroom)
+
+
 @teacher_required
 def class_overview(request, pk):
     classroom = get_classroom_for_teacher(request.user, pk)
     services.attempts_submit_expired(classroom=classroom)  # no stale "in progress"
-    overview = dashboards.class_overview(classroom=classroom)
+    overview = dashboards.class_overview(classroom=classroom, blind=_blind_ids(request, classroom))
     return render(
         request,
         "assessments/dashboards/class_overview.html",
@@ -37,7 +63,9 @@ def class_skills(request, pk, student_pk=None):
         # The student picker is a plain GET form; its choice gets its own address.
         return redirect("assessments:student_skills", classroom.pk, int(request.GET["student"]))
     student = _student_of_class(classroom, student_pk) if student_pk is not None else None
-    skills = dashboards.class_skills(classroom=classroom, student=student)
+    skills = dashboards.class_skills(
+        classroom=classroom, student=student, blind=_blind_ids(request, classroom)
+    )
     return render(
         request,
         "assessments/dashboards/class_skills.html",
@@ -54,6 +82,8 @@ def class_skills(request, pk, student_pk=None):
 def assignment_results(request, pk):
     assignment = get_assignment_for_teacher(request.user, pk)
     services.attempts_submit_expired(assignment=assignment)  # no stale "in progress"
+    if (refusal := _blind_refusal(request, assignment)) is not None:
+        return refusal
     results = dashboards.assignment_results(assignment=assignment)
     return render(
         request,
@@ -93,6 +123,8 @@ BAND_LEGEND = [
 @teacher_required
 def assignment_sources(request, pk):
     assignment = get_assignment_for_teacher(request.user, pk)
+    if (refusal := _blind_refusal(request, assignment)) is not None:
+        return refusal
     sources = dashboards.assignment_sources(assignment=assignment)
     return render(
         request,
@@ -105,6 +137,8 @@ def assignment_sources(request, pk):
 def assignment_export(request, pk, kind, fmt):
     assignment = get_assignment_for_teacher(request.user, pk)
     services.attempts_submit_expired(assignment=assignment)
+    if (refusal := _blind_refusal(request, assignment)) is not None:
+        return refusal
     return exports.render(exports.for_assignment(assignment=assignment, kind=kind), fmt)
 
 
@@ -112,7 +146,10 @@ def assignment_export(request, pk, kind, fmt):
 def class_export(request, pk, kind, fmt):
     classroom = get_classroom_for_teacher(request.user, pk)
     services.attempts_submit_expired(classroom=classroom)
-    return exports.render(exports.for_classroom(classroom=classroom, kind=kind), fmt)
+    export = exports.for_classroom(
+        classroom=classroom, kind=kind, blind=_blind_ids(request, classroom)
+    )
+    return exports.render(export, fmt)
 
 
 @login_required
@@ -144,7 +181,10 @@ def student_progress(request, student_pk):
 
 
 def _progress(request, student):
-    progress = dashboards.student_progress(student=student, viewer=request.user)
+    blind = frozenset()
+    if not request.user.is_student:  # a teacher sees no marks they second-mark blind
+        blind = selectors_marking.blind_assignment_ids(user=request.user)
+    progress = dashboards.student_progress(student=student, viewer=request.user, blind=blind)
     return render(
         request,
         "assessments/dashboards/student_progress.html",

@@ -264,6 +264,26 @@ def test_class_overview_shows_returned_and_late(classroom, paper, cast):
     }
 
 
+def test_overview_page_keeps_the_late_marker_on_to_mark_and_returned_work(
+    client_for, teacher, classroom, paper, cast
+):
+    url = reverse("assessments:class_overview", args=[classroom.pk])
+    late = '<span class="status status-late">late</span>'
+
+    def ben_cell():
+        html = client_for(teacher).get(url).content.decode()
+        row = html.split(">Ben Baker</a></th>")[1].split("</tr>")[0]
+        return row, html.split(">Ann Archer</a></th>")[1].split("</tr>")[0]
+
+    ben, ann = ben_cell()
+    assert '<span class="status status-to_mark">To mark</span> ' + late in ben
+    assert late not in ann
+    Assignment.objects.filter(pk=paper.assignment.pk).update(released_at=T0)
+    ben, ann = ben_cell()
+    assert '<span class="status status-returned">Returned</span> ' + late in ben
+    assert late not in ann
+
+
 def test_class_overview_counts_only_the_latest_submitted_attempt(classroom, paper, cast):
     Assignment.objects.filter(pk=paper.assignment.pk).update(attempts_allowed=3)
     submit(paper.assignment, cast["ann"], number=2, scores={paper.choice: 0, paper.grid: 0})
@@ -684,14 +704,14 @@ def class_of_size(classroom, paper, size):
 
 
 # user; loader; the sweep of expired attempts (class and assignment pages: one query when
-# none); then the selector's own queries, listed per page
+# none); the viewer's open blind second marking (every page); then the selector's own queries
 PAGES = [
-    ("class_overview", 7),  # sweep, assignments, students, attempts, totals
-    ("class_skills", 5),  # assignments, students, skill totals
-    ("student_skills", 6),  # the student; assignments, students, skill totals
-    ("assignment_results", 8),  # sweep, questions, levels, students, attempts, scores
-    ("assignment_sources", 7),  # questions, sources, students, attempts, responses
-    ("student_progress", 5),  # the student; assignments, attempts, responses
+    ("class_overview", 8),  # sweep, blind, assignments, students, attempts, totals
+    ("class_skills", 6),  # blind, assignments, students, skill totals
+    ("student_skills", 7),  # the student; blind, assignments, students, skill totals
+    ("assignment_results", 9),  # sweep, blind, questions, levels, students, attempts, scores
+    ("assignment_sources", 8),  # blind, questions, sources, students, attempts, responses
+    ("student_progress", 6),  # the student; blind, assignments, attempts, responses
 ]
 
 
@@ -746,3 +766,109 @@ def test_pages_for_a_class_with_no_work_yet(client_for, teacher, classroom, stud
 def test_format_duration(minutes, text):
     value = None if minutes is None else timedelta(minutes=minutes)
     assert dashboards.format_duration(value) == text
+
+
+# --- blind second marking: no first marks for the second marker ----------------------------
+
+
+@pytest.fixture
+def blind(classroom, paper, cast):
+    """Carol, a co-teacher, is asked to second-mark the essays blind (Ann's is marked 7)."""
+    from assessments import services_marking
+
+    carol = TeacherFactory(username="carol")
+    classroom.co_teachers.add(carol)
+    request = services_marking.second_marking_request(
+        assignment=paper.assignment,
+        question=paper.essay,
+        requested_by=classroom.owner,
+        second_marker=carol,
+        percent=100,
+    )
+    return carol, request
+
+
+BLIND_REFUSAL = "You are second-marking this assignment blind; results open when you have finished."
+
+
+@pytest.mark.parametrize("name", ["assignment_results", "assignment_sources"])
+def test_second_marker_is_refused_the_assignment_pages_while_blind(client_for, paper, blind, name):
+    carol, request = blind
+    response = client_for(carol).get(reverse(f"assessments:{name}", args=[paper.assignment.pk]))
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert BLIND_REFUSAL in html
+    assert reverse("assessments:second_marking", args=[paper.assignment.pk, request.pk]) in html
+    assert "heat-" not in html
+    assert "66.7" not in html
+    assert "67%" not in html
+
+
+@pytest.mark.parametrize("name", ["assignment_results", "assignment_sources"])
+def test_first_marker_and_a_finished_second_marker_see_the_assignment_pages(
+    client_for, paper, blind, teacher, name
+):
+    carol, request = blind
+    url = reverse(f"assessments:{name}", args=[paper.assignment.pk])
+    assert client_for(teacher).get(url).status_code == 200
+
+    request.completed_at = T0
+    request.save()
+    response = client_for(carol).get(url)
+    assert response.status_code == 200
+    assert BLIND_REFUSAL not in response.content.decode()
+
+
+def test_class_overview_hides_the_blind_assignment_from_the_second_marker(
+    client_for, classroom, paper, blind, teacher
+):
+    carol, _ = blind
+    url = reverse("assessments:class_overview", args=[classroom.pk])
+    response = client_for(carol).get(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "You are second-marking Nationalities policy blind" in html
+    assert "hidden while you second-mark blind" in html
+    assert "12 / 18" not in html
+    assert "67%" not in html
+    assert "to mark" not in html.split("</thead>")[1]
+    cells = {row.student.username: row.cells[0] for row in response.context["overview"].rows}
+    assert (cells["ann"].totals, cells["ann"].blind) == (None, True)
+    assert cells["ben"].status == Status.LATE  # not "to mark": that tells how far marking is
+
+    first = client_for(teacher).get(url).content.decode()
+    assert "12 / 18" in first
+    assert "hidden while you second-mark blind" not in first
+
+
+def test_skills_leave_out_the_blind_assignment_for_the_second_marker(
+    client_for, classroom, paper, blind, teacher, cast
+):
+    carol, _ = blind
+    for url in (
+        reverse("assessments:class_skills", args=[classroom.pk]),
+        reverse("assessments:student_skills", args=[classroom.pk, cast["ann"].pk]),
+    ):
+        response = client_for(carol).get(url)
+        assert response.status_code == 200
+        assert not response.context["report"].has_data
+        assert "second-marking it blind" in response.content.decode()
+        assert client_for(teacher).get(url).context["report"].has_data
+
+
+def test_student_progress_hides_released_marks_from_the_second_marker(
+    client_for, paper, blind, teacher, cast
+):
+    carol, _ = blind
+    Assignment.objects.filter(pk=paper.assignment.pk).update(released_at=T0)
+    url = reverse("assessments:student_progress", args=[cast["ann"].pk])
+
+    html = client_for(carol).get(url).content.decode()
+    assert "Hidden while you second-mark it blind" in html
+    assert "12 / 18" not in html
+
+    assert "<strong>12 / 18</strong> (67%)" in client_for(teacher).get(url).content.decode()
+    own = client_for(cast["ann"]).get(reverse("assessments:my_progress")).content.decode()
+    assert "<strong>12 / 18</strong> (67%)" in own

@@ -247,18 +247,32 @@ def test_assignment_responses_xlsx(client_for, teacher, paper, cast):
     assert (formula_cell.value, formula_cell.data_type) == (FORMULA, "s")  # text, not a formula
 
 
+def _book_header(*titles):
+    header = ["Class", "Student", "Username"]
+    for title in titles:
+        header += [f"{title}: {name}" for name in (
+            "Q1 (2)", "Q2 (12)", "Q3 (4)", "total", "out of", "marked out of", "percentage",
+            "to mark", "Q2 level", "status", "submitted", "late",
+        )]  # fmt: skip
+    return header
+
+
+NOT_SUBMITTED = [None] * 9  # 3 questions, 5 totals, 1 level
+
+
 def test_class_marks_csv_and_xlsx(client_for, teacher, classroom, paper, cast):
     prefix = f"Nationalities policy ({paper.assignment.due_at:%Y-%m-%d})"
-    header = ["Class", "Student", "Username"] + [
-        f"{prefix}: {name}" for name in ("total", "out of", "percentage", "to mark", "status")
-    ]
     expected = [
-        header,
-        ["12A History", "Ann Archer", "ann", 12, 18, 66.7, 0, "Submitted"],
-        ["12A History", "Ben Baker", "ben", 4, 18, 66.7, 1, "To mark"],
-        ["12A History", "Cat Cole", "cat", None, None, None, None, "In progress"],
-        ["12A History", "Zoë Žukova", "zoe", 2, 18, 11.1, 0, "Submitted"],
-    ]
+        _book_header(prefix),
+        ["12A History", "Ann Archer", "ann", 2, 7, 3, 12, 18, 18, 66.7, 0, 2, "Submitted",
+         datetime(2026, 11, 20, 9, 40), "no"],
+        # Ben's essay is to mark: an empty cell, never 0; late, whatever the status says.
+        ["12A History", "Ben Baker", "ben", 0, None, 4, 4, 18, 6, 66.7, 1, None, "To mark",
+         datetime(2026, 11, 20, 9, 20), "yes"],
+        ["12A History", "Cat Cole", "cat", *NOT_SUBMITTED, "In progress", None, None],
+        ["12A History", "Zoë Žukova", "zoe", 0, 0, 2, 2, 18, 18, 11.1, 0, 0, "Submitted",
+         datetime(2026, 11, 20, 9, 50), "no"],
+    ]  # fmt: skip
     client = client_for(teacher)
     response = _get(client, "class_export", classroom.pk, "marks", "csv")
     today = timezone.localdate().isoformat()
@@ -270,6 +284,46 @@ def test_class_marks_csv_and_xlsx(client_for, teacher, classroom, paper, cast):
         "Marks",
         expected,
     )
+
+
+def test_class_marks_group_each_assignments_columns_and_keep_late_once_returned(
+    client_for, teacher, classroom, paper, cast
+):
+    later = build_paper(
+        classroom=classroom, title="War Communism", due_at=paper.assignment.due_at + timedelta(9)
+    )
+    submit(
+        later.assignment,
+        cast["ann"],
+        scores={later.choice: 1, later.grid: 0},
+        marks={later.essay: (10, 3, "")},
+        late=True,
+        started_at=T0 + timedelta(days=2),
+    )
+    Assignment.objects.filter(pk=paper.assignment.pk).update(released_at=T0 + timedelta(days=3))
+    header = _book_header(
+        f"Nationalities policy ({paper.assignment.due_at:%Y-%m-%d})",
+        f"War Communism ({later.assignment.due_at:%Y-%m-%d})",
+    )
+    client = client_for(teacher)
+
+    _, rows = _xlsx_rows(_get(client, "class_export", classroom.pk, "marks", "xlsx"))
+    csv_rows = _csv_rows(_get(client, "class_export", classroom.pk, "marks", "csv"))
+
+    assert rows[0] == header
+    assert rows[1] == [
+        "12A History", "Ann Archer", "ann",
+        2, 7, 3, 12, 18, 18, 66.7, 0, 2, "Returned", datetime(2026, 11, 20, 9, 40), "no",
+        1, 10, 0, 11, 18, 18, 61.1, 0, 3, "Submitted late", datetime(2026, 11, 22, 9, 30), "yes",
+    ]  # fmt: skip
+    # Ben's work is returned, and still flagged late; he did not start the second assignment.
+    assert rows[2] == [
+        "12A History", "Ben Baker", "ben",
+        0, None, 4, 4, 18, 6, 66.7, 1, None, "Returned", datetime(2026, 11, 20, 9, 20), "yes",
+        *NOT_SUBMITTED, "Not started", None, None,
+    ]  # fmt: skip
+    assert csv_rows[2][12:15] == ["Returned", "2026-11-20 09:20", "yes"]
+    assert csv_rows == [_as_csv(row) for row in rows]
 
 
 def test_class_responses_cover_every_assignment_in_due_order(
@@ -319,8 +373,8 @@ def test_anonymous_assignment_exports_student_numbers_until_release(
         ("Student 3", None, 3, 4),
     ]
     _, book = _xlsx_rows(_get(client, "class_export", classroom.pk, "marks", "xlsx"))
-    assert book[1] == ["12A History", "Ann Archer", "ann", None, None, None, None,
-                       "Submitted (anonymous)"]  # fmt: skip
+    assert book[1] == ["12A History", "Ann Archer", "ann", *NOT_SUBMITTED,
+                       "Submitted (anonymous)", datetime(2026, 11, 20, 9, 40), "no"]  # fmt: skip
 
     Assignment.objects.filter(pk=paper.assignment.pk).update(released_at=T0)
     _, marks = _xlsx_rows(_get(client, "assignment_export", paper.assignment.pk, "marks", "xlsx"))
@@ -375,13 +429,13 @@ def test_unknown_export_kind_or_format_is_404(client_for, teacher, paper):
 
 # --- query counts: constant in class size -------------------------------------------------
 
+# user, assignment or class, sweep, open blind second marking; then the export's own queries
 EXPORTS = [
-    ("assignment_export", "marks", 8),  # user, assignment, sweep; questions, levels, students,
-    # attempts, scores
-    ("assignment_export", "responses", 10),  # user, assignment, sweep; questions, choices,
-    # claims, sources, students, attempts, responses
-    ("class_export", "marks", 7),  # user, class, sweep; assignments, students, attempts, totals
-    ("class_export", "responses", 11),  # user, class, sweep; assignments + the 7 above
+    ("assignment_export", "marks", 9),  # questions, levels, students, attempts, scores
+    ("assignment_export", "responses", 11),  # questions, choices, claims, sources, students,
+    # attempts, responses
+    ("class_export", "marks", 9),  # assignments, students, attempts, questions, scores
+    ("class_export", "responses", 12),  # assignments + the 7 above
 ]
 
 
@@ -454,3 +508,70 @@ def test_command_refuses_unknown_ids_and_xlsx_to_stdout(paper):
             "export_results", "--assignment", str(paper.assignment.pk), "--format", "xlsx",
             "--output", "-",
         )  # fmt: skip
+
+
+# --- blind second marking -----------------------------------------------------------------
+
+
+@pytest.fixture
+def carol(classroom, paper, cast):
+    """A co-teacher asked to second-mark every essay blind (Ann's is marked 7)."""
+    from assessments import services_marking
+
+    carol = TeacherFactory(username="carol")
+    classroom.co_teachers.add(carol)
+    services_marking.second_marking_request(
+        assignment=paper.assignment,
+        question=paper.essay,
+        requested_by=classroom.owner,
+        second_marker=carol,
+        percent=100,
+    )
+    return carol
+
+
+@pytest.mark.parametrize("kind", ["marks", "responses"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_second_marker_gets_no_assignment_export_while_blind(
+    client_for, teacher, paper, carol, kind, fmt
+):
+    response = _get(client_for(carol), "assignment_export", paper.assignment.pk, kind, fmt)
+
+    assert response.status_code == 403
+    assert "Content-Disposition" not in response
+    assert (
+        "You are second-marking this assignment blind; results open when you have finished."
+        in response.content.decode()
+    )
+    first = _get(client_for(teacher), "assignment_export", paper.assignment.pk, kind, fmt)
+    assert first.status_code == 200
+    assert b"".join(first.streaming_content)
+    first.close()
+
+
+def test_second_markers_class_exports_leave_the_first_marks_out(
+    client_for, teacher, classroom, paper, cast, carol
+):
+    client = client_for(carol)
+    _, book = _xlsx_rows(_get(client, "class_export", classroom.pk, "marks", "xlsx"))
+    assert book[1] == [
+        "12A History", "Ann Archer", "ann", *NOT_SUBMITTED,
+        "Submitted (second-marking blind)", datetime(2026, 11, 20, 9, 40), "no",
+    ]  # fmt: skip
+    assert book[2][-3:] == [
+        "Submitted late (second-marking blind)", datetime(2026, 11, 20, 9, 20), "yes",
+    ]  # fmt: skip
+
+    _, answers = _xlsx_rows(_get(client, "class_export", classroom.pk, "responses", "xlsx"))
+    ann_essay = next(r for r in answers[1:] if r[2] == "Ann Archer" and r[4] == 2)
+    assert ann_essay[8] == ESSAY  # the answer itself is what they mark
+    assert ann_essay[11:] == [None, None, 12, None, None, None, None]  # level … marked at
+    body = b"".join(
+        _get(client, "class_export", classroom.pk, "responses", "csv").streaming_content
+    )
+    assert "Good use of provenance" not in body.decode()
+
+    _, first = _xlsx_rows(
+        _get(client_for(teacher), "class_export", classroom.pk, "responses", "xlsx")
+    )
+    assert first[1:10] == RESPONSES  # the first marker sees everything
