@@ -1,10 +1,12 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from common.models import TimeStampedModel
 
@@ -108,11 +110,25 @@ class Enrolment(TimeStampedModel):
         return f"{self.student} in {self.classroom}"
 
 
+# How long a roster import's initial passwords wait for their one download.
+ISSUED_CREDENTIALS_MAX_AGE = timedelta(days=1)
+
+
+class IssuedCredentialsQuerySet(models.QuerySet):
+    def expired(self, *, now=None):
+        return self.filter(created_at__lte=(now or timezone.now()) - ISSUED_CREDENTIALS_MAX_AGE)
+
+    def unexpired(self, *, now=None):
+        return self.filter(created_at__gt=(now or timezone.now()) - ISSUED_CREDENTIALS_MAX_AGE)
+
+
 class IssuedCredentials(TimeStampedModel):
     """Initial passwords from a roster import, kept until the teacher downloads them once.
 
     Passwords are never recoverable from the user table (it holds hashes), so this is the only
-    copy; downloading deletes it, and `purge_expired` drops copies older than a day.
+    copy, in plain text: downloading deletes it, and `services.credentials_purge_expired` (run
+    by every import and download, and by `manage.py purge_issued_credentials`) deletes copies
+    older than ISSUED_CREDENTIALS_MAX_AGE. An expired copy can never be downloaded.
     """
 
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="+")
@@ -121,6 +137,8 @@ class IssuedCredentials(TimeStampedModel):
     )
     token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe)
     rows = models.JSONField()  # [{"username", "first_name", "last_name", "password"}]
+
+    objects = IssuedCredentialsQuerySet.as_manager()
 
     def __str__(self):
         return f"Credentials for {len(self.rows)} accounts in {self.classroom}"

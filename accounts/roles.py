@@ -10,7 +10,13 @@ TEACHERS_GROUP = "Teachers"
 
 # app_label -> model -> actions
 TEACHER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "accounts": {"classroom": ("view", "add", "change"), "enrolment": ("view", "delete")},
+    # view_user: the class form's owner, co-teacher and student pickers search the user admin,
+    # which shows a teacher only their own students and the other teachers (UserAdmin).
+    "accounts": {
+        "classroom": ("view", "add", "change"),
+        "enrolment": ("view", "delete"),
+        "user": ("view",),
+    },
     "archive": {
         "collection": ("view",),
         "document": ("view", "change"),

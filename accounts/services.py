@@ -36,14 +36,45 @@ def user_create(
         role=role,
         is_superuser=is_superuser,
     )
-    # Teachers author in the admin, so they are staff; students never are.
-    user.is_staff = is_superuser or role == User.Role.TEACHER
     user.set_password(password)
+    return user_save(user=user)
+
+
+def _staff_for(user: User) -> bool:
+    # Teachers author in the admin, so they are staff; students never are.
+    return user.is_superuser or user.role == User.Role.TEACHER
+
+
+@transaction.atomic
+def user_save(*, user: User) -> User:
+    """Validate and save `user` (new or changed) with its role applied everywhere it shows.
+
+    The one way a user is written, by user_create, the admin's add and change forms and the
+    demo: staff status follows the role (teachers and administrators are staff, students never
+    are; a hand-ticked box is overruled) and user_sync_teachers_group runs. The password is
+    whatever the caller set on `user`. Costs the validation and save, plus two or three queries
+    for a teacher or a changed user (none for a new student: roster imports stay lean).
+    """
+    user.is_staff = _staff_for(user)
+    new = user._state.adding
     user.full_clean()
     user.save()
-    if role == User.Role.TEACHER:
-        user.groups.add(Group.objects.get_or_create(name=TEACHERS_GROUP)[0])
+    if not new or user.role == User.Role.TEACHER:  # a brand-new student is in no group yet
+        user_sync_teachers_group(user=user)
     return user
+
+
+def user_sync_teachers_group(*, user: User) -> None:
+    """Teachers, and only teachers, are in the Teachers group (their admin permissions).
+
+    Run after anything that may have set the user's groups (the admin's form saves them after
+    save_model), so a student ticked into the group, or a teacher made a student, is put right.
+    """
+    group, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
+    if user.role == User.Role.TEACHER:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
 
 
 def classroom_create(*, owner: User, **fields) -> Classroom:
@@ -99,9 +130,15 @@ def classroom_add_co_teacher(*, classroom: Classroom, username: str) -> User:
     return teacher
 
 
+# Lower case without look-alikes (no i, l, o, 0, 1): read off a sheet and typed by a pupil.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet
+
+
 def new_initial_password() -> str:
-    # Three short words are easier to read out than random characters; entropy ~ 60 bits.
-    return "-".join(secrets.token_urlsafe(6) for _ in range(3))
+    # Three groups of five are easier to read out than one long string; 15 characters from 31
+    # give ~74 bits. A letter or digit first: a spreadsheet never takes it for a formula, so
+    # the CSV export's guard never has to alter a password.
+    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(5)) for _ in range(3))
 
 
 @transaction.atomic
@@ -110,6 +147,7 @@ def roster_create_accounts(*, classroom: Classroom, teacher: User, rows) -> Issu
 
     Returns the one-time credentials record the teacher downloads.
     """
+    credentials_purge_expired()
     issued = []
     for row in rows:
         password = new_initial_password()
@@ -139,10 +177,28 @@ def roster_create_accounts(*, classroom: Classroom, teacher: User, rows) -> Issu
 
 @transaction.atomic
 def credentials_take(*, token: str, teacher: User) -> IssuedCredentials | None:
-    """Return the credentials once and delete them; None if gone or not the teacher's."""
+    """Return the credentials once and delete them; None if gone, expired or not the teacher's.
+
+    Purges every expired copy first (the lazy half of credentials_purge_expired).
+    """
+    credentials_purge_expired()
     record = (
-        IssuedCredentials.objects.select_for_update().filter(token=token, issued_by=teacher).first()
+        IssuedCredentials.objects.unexpired()
+        .select_for_update()
+        .filter(token=token, issued_by=teacher)
+        .first()
     )
     if record is not None:
         IssuedCredentials.objects.filter(pk=record.pk).delete()
     return record
+
+
+def credentials_purge_expired(*, now=None) -> int:
+    """Delete initial passwords not downloaded within ISSUED_CREDENTIALS_MAX_AGE; how many.
+
+    Plain-text passwords must not outlive their use. Called by every roster import and every
+    download, and by `manage.py purge_issued_credentials` (schedule it daily, so a copy nobody
+    comes back for is not kept either). One query.
+    """
+    deleted, _ = IssuedCredentials.objects.expired(now=now).delete()
+    return deleted

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -20,6 +18,7 @@ from accounts.permissions import (
     teacher_required,
 )
 from accounts.roster import RosterRow, parse_roster
+from common.exports import csv_text
 
 ROSTER_SALT = "accounts.roster"
 
@@ -183,21 +182,18 @@ def credentials_download(request, pk, token):
     if issued is None or issued.classroom_id != classroom.pk:
         messages.error(
             request,
-            "Those passwords were already downloaded. Reset a student's "
-            "password from the admin if it is lost.",
+            "Those passwords were already downloaded, or were not downloaded within a day and "
+            "have been deleted. Reset a student's password from the admin if it is lost.",
         )
         return redirect(classroom)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # The shared CSV writer: BOM for Excel, and a name typed as =HYPERLINK(...) stays text.
+    fields = ["username", "first_name", "last_name", "password"]
+    body = csv_text(fields, ([row.get(field, "") for field in fields] for row in issued.rows))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="passwords-{classroom.join_code}-{timezone.localdate()}.csv"'
     )
     response["Cache-Control"] = "no-store"
-    response.write("\ufeff")
-    writer = csv.DictWriter(
-        response, fieldnames=["username", "first_name", "last_name", "password"]
-    )
-    writer.writeheader()
-    writer.writerows(issued.rows)
     return response
 
 

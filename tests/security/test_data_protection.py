@@ -163,13 +163,21 @@ def test_admin_action_delete_asks_first_then_deletes(client, admin_user, student
     assert Attempt.objects.count() == 1  # the other student's
 
 
-def test_admin_actions_are_not_for_teachers(client, teacher, student, work):
+@pytest.mark.parametrize("action", ["delete_students_and_work", "export_student_data"])
+def test_admin_actions_are_not_for_teachers(client, teacher, student, work, action):
+    # Teachers may list their own students (view_user, for the class pickers), but the data
+    # protection actions are not offered to them, and a forged POST of one does nothing.
     client.force_login(teacher)
+    url = reverse("admin:accounts_user_changelist")
 
+    page = client.get(url).content.decode()
     response = client.post(
-        reverse("admin:accounts_user_changelist"),
-        {"action": "delete_students_and_work", "_selected_action": [student.pk], "confirm": "yes"},
+        url, {"action": action, "_selected_action": [student.pk], "confirm": "yes"}, follow=True
     )
 
-    assert response.status_code == 403
+    assert f'value="{action}"' not in page
+    # Just the list again: no confirmation page, no JSON download.
+    assert response["Content-Type"].startswith("text/html")
+    assert "<title>Select user to view" in response.content.decode()
     assert User.objects.filter(pk=student.pk).exists()
+    assert Attempt.objects.filter(student=student).exists()
