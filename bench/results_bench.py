@@ -1,9 +1,13 @@
-"""Benchmark section: the assignment dashboard and the results exports at class scale.
+"""Benchmark section: the results dashboards and exports at class scale.
 
-`bench_results(quick=...)` builds submitted, marked classes with bulk_create (30 students × 20
-questions; and 300 × 50 unless quick), then times the assignment dashboard (the heatmap) and
-both exports in both formats through the test client (middleware, view, template, streaming:
-the server's whole share of a request), as the median of several runs, and counts queries.
+`bench_results(quick=...)` builds submitted, marked classes with bulk_create (30 and 300
+students × 20 and 50 questions; only 30 × 20 when quick), each with `ASSIGNMENTS` assignments of
+the assessment (a term's work, so the class pages have columns to fill), then times through the
+test client (middleware, view, template, streaming: the server's whole share of a request), as
+the median of several runs, with the queries of one request:
+- the assignment's pages: the heatmap (target < 200 ms, <= 12 queries) and sources;
+- the class's pages: overview, skills, one student's skills;
+- every export, per assignment and per class, marks and responses, CSV and XLSX (< 1 s).
 About a tenth of the essays are left to mark, so "to mark" paths are exercised.
 """
 
@@ -12,6 +16,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 DASHBOARD_TARGET_S = 0.200
+ASSIGNMENTS = 3  # per class: the class pages and exports cover all of them
 EXPORT_TARGET_S = 1.0
 MAX_QUERIES = 12
 
@@ -25,24 +30,28 @@ ESSAY = (
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
-def bench_results(*, quick: bool) -> list[dict]:
+def bench_results(*, quick: bool, sizes=None, runs=None, assignments=ASSIGNMENTS) -> list[dict]:
     from django.test import override_settings
 
-    sizes = [(30, 20)] if quick else [(30, 20), (300, 50)]
-    runs = 3 if quick else 7
+    if sizes is None:
+        sizes = [(30, 20)] if quick else [(30, 20), (30, 50), (300, 20), (300, 50)]
+    runs = runs or (3 if quick else 7)
     rows = []
     # Production settings: no debug templates, no query log (and the test client's host).
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         for students, questions in sizes:
             tag = f"{students}x{questions}"
-            built = build_class(students=students, questions=questions, tag=tag)
+            built = build_class(
+                students=students, questions=questions, tag=tag, assignments=assignments
+            )
             rows.extend(measure(built, label=f"{students}×{questions}", runs=runs))
     return rows
 
 
-def build_class(*, students: int, questions: int, tag: str) -> dict:
-    """A class of `students`, all submitted and (but ~10 % of essays) marked, on an
-    assessment of `questions` questions cycling through every kind. Bulk inserts only."""
+def build_class(*, students: int, questions: int, tag: str, assignments: int = 1) -> dict:
+    """A class of `students`, all submitted and (but ~10 % of essays) marked, on `assignments`
+    assignments of an assessment of `questions` questions cycling through every kind; the last
+    one due is "the" assignment. Bulk inserts only."""
     from accounts.models import Classroom, Enrolment, User
     from archive.models import Collection, Document, Excerpt
     from assessments.models import (
@@ -138,66 +147,74 @@ def build_class(*, students: int, questions: int, tag: str) -> dict:
         for j, (excerpt, label) in enumerate(zip(excerpts, "AB", strict=True))
     )
 
-    assignment = Assignment.objects.create(
-        assessment=assessment,
-        classroom=classroom,
-        set_by=teacher,
-        opens_at=START - timedelta(days=7),
-        due_at=START + timedelta(days=1),
-        closes_at=START + timedelta(days=2),
-    )
-    attempts = Attempt.objects.bulk_create(
-        Attempt(
-            assignment=assignment,
-            student=p,
-            status="submitted",
-            started_at=START + timedelta(minutes=n % 60),
-            submitted_at=START + timedelta(minutes=n % 60 + 25 + n % 35),
-            deadline_at=assignment.closes_at,
-            is_late=n % 17 == 0,
+    for back in reversed(range(assignments)):  # 14 days apart; the newest is built last
+        start = START - timedelta(days=14 * back)
+        assignment = Assignment.objects.create(
+            assessment=assessment,
+            classroom=classroom,
+            set_by=teacher,
+            opens_at=START - timedelta(days=7 + 14 * back),
+            due_at=START + timedelta(days=1 - 14 * back),
+            closes_at=START + timedelta(days=2 - 14 * back),
         )
-        for n, p in enumerate(pupils)
-    )
-    responses = []
-    for n, attempt in enumerate(attempts):
-        for i, q in enumerate(qs):
-            response = Response(attempt=attempt, question=q, saved_at=attempt.submitted_at)
-            right = (n + i) % 3 != 0
-            if q.kind in ("single_choice", "multiple_choice"):
-                response.choices = [first_choice[q.pk]]
-                response.auto_score = q.marks if right else 0
-            elif q.kind == "short_answer":
-                response.text = "Helsingfors" if right else "Kiev"
-                response.auto_score = q.marks if right else 0
-            elif q.kind == "grid":
-                response.grid = {str(claim_of[q.pk]): {"A": "agree", "B": "silent"}}
-                response.auto_score = (n + i) % (q.marks + 1)
-            else:
-                response.text = f"{ESSAY}\n\nStudent {n}, question {i + 1}."
-                response.citations = [
-                    {"excerpt": excerpts[0].pk, "document": document.pk, "start": 4, "end": 13}
-                ]
-            responses.append(response)
-    responses = Response.objects.bulk_create(responses, batch_size=2000)
-    kinds = {q.pk: q.kind for q in qs}
-    marks = []
-    for k, response in enumerate(responses):
-        if kinds[response.question_id] != "extended" or k % 10 == 0:
-            continue  # objective, or left to mark
-        score = k % 13
-        number = 0 if score == 0 else 1 if score <= 4 else 2 if score <= 8 else 3
-        marks.append(
-            Mark(
-                response=response,
-                level=level_of[(response.question_id, number)],
-                score=score,
-                comment="Clear reference to provenance; add context.",
-                marker=teacher,
-                marked_at=START + timedelta(days=3),
+        attempts = Attempt.objects.bulk_create(
+            Attempt(
+                assignment=assignment,
+                student=p,
+                status="submitted",
+                started_at=start + timedelta(minutes=n % 60),
+                submitted_at=start + timedelta(minutes=n % 60 + 25 + n % 35),
+                deadline_at=assignment.closes_at,
+                is_late=n % 17 == 0,
             )
+            for n, p in enumerate(pupils)
         )
-    Mark.objects.bulk_create(marks, batch_size=2000)
-    return {"teacher": teacher, "classroom": classroom, "assignment": assignment}
+        responses = []
+        for n, attempt in enumerate(attempts):
+            for i, q in enumerate(qs):
+                response = Response(attempt=attempt, question=q, saved_at=attempt.submitted_at)
+                right = (n + i) % 3 != 0
+                if q.kind in ("single_choice", "multiple_choice"):
+                    response.choices = [first_choice[q.pk]]
+                    response.auto_score = q.marks if right else 0
+                elif q.kind == "short_answer":
+                    response.text = "Helsingfors" if right else "Kiev"
+                    response.auto_score = q.marks if right else 0
+                elif q.kind == "grid":
+                    response.grid = {str(claim_of[q.pk]): {"A": "agree", "B": "silent"}}
+                    response.auto_score = (n + i) % (q.marks + 1)
+                else:
+                    response.text = f"{ESSAY}\n\nStudent {n}, question {i + 1}."
+                    response.citations = [
+                        {"excerpt": excerpts[0].pk, "document": document.pk, "start": 4, "end": 13}
+                    ]
+                responses.append(response)
+        responses = Response.objects.bulk_create(responses, batch_size=2000)
+        kinds = {q.pk: q.kind for q in qs}
+        marks = []
+        for k, response in enumerate(responses):
+            if kinds[response.question_id] != "extended" or k % 10 == 0:
+                continue  # objective, or left to mark
+            score = k % 13
+            number = 0 if score == 0 else 1 if score <= 4 else 2 if score <= 8 else 3
+            marks.append(
+                Mark(
+                    response=response,
+                    level=level_of[(response.question_id, number)],
+                    score=score,
+                    comment="Clear reference to provenance; add context.",
+                    marker=teacher,
+                    marked_at=start + timedelta(days=3),
+                )
+            )
+        Mark.objects.bulk_create(marks, batch_size=2000)
+    return {
+        "teacher": teacher,
+        "classroom": classroom,
+        "assignment": assignment,
+        "pupil": pupils[0],
+        "assignments": assignments,
+    }
 
 
 def _timed(client, url, runs: int):
@@ -238,34 +255,50 @@ def measure(built: dict, *, label: str, runs: int) -> list[dict]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     assignment = built["assignment"]
+    classroom = built["classroom"]
+    count = built.get("assignments", ASSIGNMENTS)
     rows = []
     client = Client()
     client.force_login(built["teacher"])
-    url = reverse("assessments:assignment_results", args=[assignment.pk])
-    seconds, queries, _ = _timed(client, url, runs)
-    rows.append(
-        _row(
-            f"results: assignment dashboard {label}",
-            seconds,
-            queries,
-            DASHBOARD_TARGET_S,
-            "< 200 ms, <= 12 queries",
-        )
-    )
-    for kind in ("marks", "responses"):
-        for fmt in ("csv", "xlsx"):
-            url = reverse("assessments:assignment_export", args=[assignment.pk, kind, fmt])
-            seconds, queries, size = _timed(client, url, max(3, runs // 2))
-            rows.append(
-                _row(
-                    f"results: export {kind} {fmt} {label}",
-                    seconds,
-                    queries,
-                    EXPORT_TARGET_S,
-                    "< 1 s, <= 12 queries",
-                    detail=f"{size / 1024:.0f} KB",
-                )
+    pages = [
+        ("assignment dashboard", "assignment_results", [assignment.pk]),
+        ("assignment sources", "assignment_sources", [assignment.pk]),
+        ("class overview", "class_overview", [classroom.pk]),
+        ("class skills", "class_skills", [classroom.pk]),
+        ("student skills", "student_skills", [classroom.pk, built["pupil"].pk]),
+    ]
+    for name, url_name, args in pages:
+        seconds, queries, size = _timed(client, reverse(f"assessments:{url_name}", args=args), runs)
+        rows.append(
+            _row(
+                f"results: {name} {label}",
+                seconds,
+                queries,
+                DASHBOARD_TARGET_S,
+                "< 200 ms, <= 12 queries",
+                detail=f"{size / 1024:.0f} KB"
+                + (f", {count} assignments" if url_name.startswith(("class", "student")) else ""),
             )
+        )
+    exports = [
+        ("export", "assignment_export", assignment.pk, ""),
+        ("class export", "class_export", classroom.pk, f", {count} assignments"),
+    ]
+    for name, url_name, pk, note in exports:
+        for kind in ("marks", "responses"):
+            for fmt in ("csv", "xlsx"):
+                url = reverse(f"assessments:{url_name}", args=[pk, kind, fmt])
+                seconds, queries, size = _timed(client, url, max(3, runs // 2) if runs > 1 else 1)
+                rows.append(
+                    _row(
+                        f"results: {name} {kind} {fmt} {label}",
+                        seconds,
+                        queries,
+                        EXPORT_TARGET_S,
+                        "< 1 s, <= 12 queries",
+                        detail=f"{size / 1024:.0f} KB{note}",
+                    )
+                )
     return rows
 
 
