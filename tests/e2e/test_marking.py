@@ -82,6 +82,9 @@ def test_teacher_marks_by_keyboard_releases_and_the_student_reads_it(
     expect(page.get_by_text("Keyboard shortcuts")).to_be_visible()
     expect(page.locator("mark.excerpt")).to_have_text(re.compile("grave"))
     assert_accessible(page)
+    # A full page load would give a fresh window: the marker proves every save is swapped in.
+    page.evaluate("window.__sameDocument = 1")
+    first_url = page.url
 
     for number, comment in enumerate(COMMENTS, start=1):
         expect(page.get_by_test_id("position")).to_contain_text(f"{3 + number - 1} of 6 marked")
@@ -101,10 +104,13 @@ def test_teacher_marks_by_keyboard_releases_and_the_student_reads_it(
         page.keyboard.press("Control+Enter")
         expect(page.get_by_test_id("saved")).to_contain_text("Saved 7 (level 2)")
         expect(heading).to_be_focused()
+        assert page.evaluate("window.__sameDocument") == 1, f"page reloaded after save {number}"
         if number == 1:
             assert_accessible(page)  # the screen htmx swapped in
 
     expect(heading).to_have_text("All marked")
+    assert page.evaluate("window.__sameDocument") == 1
+    assert page.url != first_url  # the address follows the answer (history.pushState), no load
     marks = Mark.objects.order_by("response__attempt__pk")
     assert [(m.score, m.level.number) for m in marks] == [(7, 2)] * 3
     assert sorted(m.comment for m in marks) == sorted(COMMENTS)
