@@ -1,7 +1,8 @@
 """Browser tests: Playwright drives Debian's Chromium against the live server.
 
 Locally, without /usr/bin/chromium, they skip with a reason; with CI=true they must run, so a
-missing browser fails the run instead of silently passing.
+missing browser fails the run instead of silently passing, and so does any browser test that
+skips for another reason. The terminal summary says how many browser tests ran.
 """
 
 import os
@@ -14,21 +15,67 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
+HERE = Path(__file__).parent
+_outcomes: dict[str, int] = {"passed": 0, "failed": 0, "skipped": 0}
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def _is_browser_test(nodeid_or_item) -> bool:
+    path = getattr(nodeid_or_item, "path", None)
+    if path is not None:
+        return HERE in Path(path).parents
+    return str(nodeid_or_item).startswith("tests/e2e/")
+
+
 def pytest_collection_modifyitems(config, items):
-    here = Path(__file__).parent
     for item in items:
-        if here in Path(item.fspath).parents:
+        if _is_browser_test(item):
             item.add_marker(pytest.mark.e2e)
     if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
         return
-    if os.environ.get("CI", "").lower() == "true":
+    if _in_ci():
         raise pytest.UsageError(
             f"CI=true but Chromium is missing at {CHROMIUM}: browser tests must run."
         )
     skip = pytest.mark.skip(reason=f"Chromium not installed at {CHROMIUM}")
     for item in items:
-        if here in Path(item.fspath).parents:
+        if _is_browser_test(item):
             item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.skipped and _in_ci() and _is_browser_test(item) and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: a browser test must run, but it skipped ({reason})."
+    return report
+
+
+def pytest_runtest_logreport(report):
+    if not _is_browser_test(report.nodeid):
+        return
+    # Once per test: its call, or the setup that stopped it, or a teardown that failed.
+    counted = (
+        report.when == "call"
+        or (report.when == "setup" and report.outcome != "passed")
+        or (report.when == "teardown" and report.outcome == "failed")
+    )
+    if counted:
+        _outcomes[report.outcome] = _outcomes.get(report.outcome, 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if sum(_outcomes.values()):
+        terminalreporter.write_sep(
+            "-",
+            f"browser tests (Chromium at {CHROMIUM}): {_outcomes['passed']} passed, "
+            f"{_outcomes['failed']} failed, {_outcomes['skipped']} skipped",
+        )
 
 
 @pytest.fixture(scope="session")
