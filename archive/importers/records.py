@@ -70,6 +70,18 @@ class ParsedChronicleEntry:
     calendar: str = ""  # old_style, new_style, "" (the chronicle switches on 21 February 1918)
 
 
+@dataclass(frozen=True)
+class HyphenChoice:
+    """One hyphen decision: "left-right" joined or kept, and the rule (or override) behind it."""
+
+    subject: str  # "works-001", "chronicle"
+    left: str
+    right: str
+    where: str  # "line_end", "spaced" or "inline"
+    joined: bool
+    rule: str  # see text.decide_hyphen; "override" for the reviewed table, "guess" if undecided
+
+
 @dataclass
 class ParsedFile:
     kind: str  # "works", "cards", "web_essay", "web_article"
@@ -80,6 +92,7 @@ class ParsedFile:
     chronicle: list[ParsedChronicleEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # things needing a human review
     decisions: list[str] = field(default_factory=list)  # every override-table decision applied
+    hyphens: list[HyphenChoice] = field(default_factory=list)  # every hyphen decided, and how
 
 
 class CorpusFormatError(ValueError):

@@ -1037,7 +1037,7 @@ class DocumentParser:
         key = f"works-{number:03d}"
         first = lines[0].number
         header_count = len(_header_lines(lines) or lines[:1])
-        self.report.subject = key
+        self.report.subject = self.repairer.subject = key
         header = parse_header(lines[:header_count], self.report)
         content, note_lines = split_notes(header.body_lines + lines[header_count:])
         body_lines, postscript, closing_lines = split_closing(content)
@@ -1214,12 +1214,15 @@ def parse_works(text: str, *, source_file: str = SOURCE_FILE) -> ParsedFile:
     lines = read_lines(normalise(_checked(text)))
     document_lines, chronicle_lines = split_volume(lines)
     lexicon = Lexicon(line.text for line in lines)
-    repairer = HyphenRepairer(lexicon, overrides.TEXT_REPAIRS, overrides.KEEP_HYPHENS)
+    repairer = HyphenRepairer(lexicon, overrides.TEXT_REPAIRS, overrides.HYPHENS)
     report = Report(subject="chronicle")
+    repairer.subject = "chronicle"
     chronicle = parse_chronicle(chronicle_lines, repairer, report)
     report.collect(repairer)
     parser = DocumentParser(repairer, chronicle, report)
     documents = [parser.parse(doc, number) for number, doc in enumerate(document_lines, start=1)]
+    report.subject = ""
+    _report_unused_overrides(repairer, report)
     details = {
         **COLLECTION_DETAILS,
         "source_file": source_file,
@@ -1235,7 +1238,18 @@ def parse_works(text: str, *, source_file: str = SOURCE_FILE) -> ParsedFile:
         chronicle=chronicle.entries,
         warnings=report.warnings,
         decisions=report.decisions,
+        hyphens=repairer.log,
     )
+
+
+def _report_unused_overrides(repairer: HyphenRepairer, report: Report) -> None:
+    """A table entry that never applied means the source changed under it: say so."""
+    for printed in overrides.TEXT_REPAIRS:
+        if printed not in repairer.used:
+            report.warn(f"works_overrides.TEXT_REPAIRS entry {printed!r} not applied")
+    for printed in overrides.HYPHENS:
+        if printed.lower() not in repairer.used:
+            report.warn(f"works_overrides.HYPHENS entry {printed!r} not applied")
 
 
 def _checked(text: str) -> str:
