@@ -596,8 +596,23 @@ class Closing:
 CLOSING_WINDOW = 30  # closing blocks, with a postscript, fit in a document's last lines
 
 
-def split_closing(lines: list[Line]) -> tuple[list[Line], list[Line], list[Line]]:
-    """Body, postscript (a "P. S." after the signature belongs to the body) and closing lines."""
+@dataclass
+class Ending:
+    """A document's content split at its end (see ``split_closing``)."""
+
+    body: list[Line]
+    postscript: list[Line] = field(default_factory=list)
+    postscript_closing: list[Line] = field(default_factory=list)  # "Kursk," / "January 7, 1920"
+    closing: list[Line] = field(default_factory=list)
+
+
+def split_closing(lines: list[Line]) -> Ending:
+    """Body, postscript (a "P. S." after the signature belongs to the body) and closing lines.
+
+    When the closing before the postscript is already dated, a place and date right after the
+    postscript are the postscript's own ("Serpukhov, December 26, 1919 / Signed: J. Stalin /
+    P. S. … / Kursk, / January 7, 1920"): they stay in the text with it.
+    """
     kinds = closing_kinds(lines)
     tail = _closing_start(kinds, len(lines))
     postscript = next(
@@ -607,9 +622,15 @@ def split_closing(lines: list[Line]) -> tuple[list[Line], list[Line], list[Line]
     if postscript is not None:
         before = _closing_start(kinds, postscript)
         if "name" in kinds[before:postscript]:
-            closing = lines[before:postscript] + lines[tail:]
-            return lines[:before], lines[postscript:tail], closing
-    return lines[:tail], [], lines[tail:]
+            own = tail
+            if "date" in kinds[before:postscript]:
+                while own < len(lines) and kinds[own] == "place":
+                    own += 1
+                own += 1 if own < len(lines) and kinds[own] == "date" else 0
+                own = own if kinds[own - 1] == "date" else tail
+            closing = lines[before:postscript] + lines[own:]
+            return Ending(lines[:before], lines[postscript:tail], lines[tail:own], closing)
+    return Ending(lines[:tail], closing=lines[tail:])
 
 
 def closing_kinds(lines: list[Line]) -> list[str | None]:
@@ -642,7 +663,10 @@ def parse_closing(lines: list[Line]) -> Closing:
     for line, kind in zip(lines, closing_kinds(lines), strict=True):
         text = line.text
         if kind in ("name", "title"):
-            closing.signature.append(text)
+            # A reprint signs again after its publication line ("Signed: J. Stalin"): once is
+            # enough for the signature.
+            if kind == "title" or text not in closing.signature:
+                closing.signature.append(text)
             closing.authors += [_author(name) for name in NAME_RE.findall(text)]
         elif kind == "place":
             place = text.rstrip(",")
@@ -1040,11 +1064,12 @@ class DocumentParser:
         self.report.subject = self.repairer.subject = key
         header = parse_header(lines[:header_count], self.report)
         content, note_lines = split_notes(header.body_lines + lines[header_count:])
-        body_lines, postscript, closing_lines = split_closing(content)
-        closing = parse_closing(closing_lines)
-        width = text_width(body_lines)
-        blocks = paragraph_blocks(body_lines, width, self.report)
-        blocks += paragraph_blocks(postscript, width, self.report)
+        ending = split_closing(content)
+        closing = parse_closing(ending.closing)
+        width = text_width(ending.body)
+        blocks = paragraph_blocks(ending.body, width, self.report)
+        blocks += paragraph_blocks(ending.postscript, width, self.report)
+        blocks += [ending.postscript_closing] if ending.postscript_closing else []
         body = render_body(blocks, self.repairer)
         notes = parse_notes(note_lines, self.repairer)
         text, notes, removed = self._link_notes(body.text, notes, header.markers)

@@ -395,7 +395,7 @@ HAND_CHECKED = [
         "article",
         [STALIN],
         "I. ABORTIVE PLANS OF THE ENTENTE",
-        "Another blow, and complete victory will be ensured.",
+        "Another blow, and complete victory will be ensured.\n\nKursk, January 7, 1920",
     ),
     (
         15819,
@@ -589,6 +589,24 @@ def test_postscript_after_signature_belongs_to_the_body(docs):
     south = docs[15317]
     assert "P. S. This article was written before Denikin's front was breached" in south.text
     assert south.place == "Serpukhov"
+
+
+def test_postscript_keeps_its_own_closing_and_the_signature_is_not_repeated(docs):
+    # Lines 15777-15797: "Serpukhov, December 26, 1919" / "Signed: J. Stalin" / "P. S. …" /
+    # "Kursk," / "January 7, 1920" / "The magazine Revolutsionny Front, No. 1, …" /
+    # "Signed: J. Stalin".
+    south = docs[15317]
+    assert south.text.endswith(
+        "Another blow, and complete victory will be ensured.\n\nKursk, January 7, 1920"
+    )
+    assert south.signature == "Signed: J. Stalin"
+    assert south.publication == "The magazine Revolutsionny Front, No. 1, February 15, 1920"
+    assert (south.date_display, south.second_date_display) == (
+        "January 7, 1920",
+        "December 26, 1919",
+    )
+    assert "Serpukhov" not in south.text
+    assert south.parts[-1].end == len(south.text)
 
 
 # --- parts -----------------------------------------------------------------------------------
