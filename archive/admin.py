@@ -565,9 +565,9 @@ class CollectionAdmin(NotFoundOutsideScope, admin.ModelAdmin):
 
 @admin.register(ChronicleEntry)
 class ChronicleEntryAdmin(admin.ModelAdmin):
-    list_display = ["date_display", "short_text", "date_start", "collection"]
+    list_display = ["date_display", "short_text", "date_start", "calendar", "collection"]
     list_select_related = ["collection"]
-    list_filter = ["collection", "date_precision"]
+    list_filter = ["collection", "date_precision", "calendar"]
     search_fields = ["text", "date_display"]
 
     @admin.display(description="event", ordering="text")

@@ -303,6 +303,8 @@ class ChronicleEntry(models.Model):
     date_start = models.DateField(null=True, blank=True)
     date_end = models.DateField(null=True, blank=True)
     date_precision = models.CharField(max_length=5, choices=Document.Precision.choices, blank=True)
+    # The chronicle prints Old Style dates up to February 1918 and New Style after (its note 1).
+    calendar = models.CharField(max_length=10, choices=Document.Calendar.choices, blank=True)
     text = models.TextField()
     source_line = models.PositiveIntegerField(default=0)
 
@@ -315,3 +317,8 @@ class ChronicleEntry(models.Model):
 
     def __str__(self):
         return f"{self.date_display}: {self.text[:60]}"
+
+    @property
+    def known_only_as_before(self) -> bool:
+        """ "Before March 10", "Prior to July 11": the entry has an upper bound and no start."""
+        return self.date_start is None and self.date_end is not None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 
 from archive.models import Author, ChronicleEntry, Collection, Document, Excerpt, Note, Part
 from archive.search import SearchHit, search_documents
@@ -128,10 +128,14 @@ def documents_for_page() -> QuerySet[Document]:
 
 
 def chronicle_entries() -> QuerySet[ChronicleEntry]:
-    """Every chronicle entry in date order (undated ones last), with a `year`. One query."""
-    return ChronicleEntry.objects.annotate(year=ExtractYear("date_start")).order_by(
-        F("date_start").asc(nulls_last=True), "collection__position", "position", "pk"
-    )
+    """Every chronicle entry in date order (undated ones last), with a `year`. One query.
+
+    An entry known only by an upper bound ("Prior to July 11": no start, an end) is placed and
+    grouped by that bound, so it stands among its neighbours and not under "Undated".
+    """
+    return ChronicleEntry.objects.annotate(
+        sort_date=Coalesce("date_start", "date_end"), year=ExtractYear("sort_date")
+    ).order_by(F("sort_date").asc(nulls_last=True), "collection__position", "position", "pk")
 
 
 def _narrows(filters: DocumentFilters) -> bool:

@@ -232,12 +232,28 @@ def _write_children(document, record, authors) -> None:
 
 def _sync_chronicle(collection: Collection, parsed: ParsedFile) -> int:
     wanted = [
-        (e.date_display, e.date_start, e.date_end, e.date_precision, e.text, e.source_line)
+        (
+            e.date_display,
+            e.date_start,
+            e.date_end,
+            e.date_precision or "",
+            e.calendar,
+            e.text,
+            e.source_line,
+        )
         for e in parsed.chronicle
     ]
     current = list(
-        ChronicleEntry.objects.filter(collection=collection).values_list(
-            "date_display", "date_start", "date_end", "date_precision", "text", "source_line"
+        ChronicleEntry.objects.filter(collection=collection)
+        .order_by("position")
+        .values_list(
+            "date_display",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "calendar",
+            "text",
+            "source_line",
         )
     )
     if current != wanted:
@@ -249,11 +265,12 @@ def _sync_chronicle(collection: Collection, parsed: ParsedFile) -> int:
                 date_display=d,
                 date_start=s,
                 date_end=e,
-                date_precision=p or "",
+                date_precision=p,
+                calendar=c,
                 text=t,
                 source_line=line,
             )
-            for i, (d, s, e, p, t, line) in enumerate(wanted)
+            for i, (d, s, e, p, c, t, line) in enumerate(wanted)
         )
     return len(wanted)
 

@@ -59,5 +59,7 @@ def document_detail(request, pk):
 @login_required
 def chronicle(request):
     return render(
-        request, "archive/chronicle_list.html", {"entries": selectors.chronicle_entries()}
+        request,
+        "archive/chronicle_list.html",
+        {"entries": selectors.chronicle_entries(), "old_style_note": old_style_note(None)},
     )

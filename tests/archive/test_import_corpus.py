@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from archive import selectors
 from archive.models import ChronicleEntry, Collection, Document, Note
 from tests.factories import ExcerptFactory
 
@@ -53,6 +54,20 @@ def test_works_documents_have_provenance_and_notes(imported):
     ):
         assert 0 < note.marker_offset <= len(note.document.text)
     assert ChronicleEntry.objects.filter(collection__key="stalin-works-4").count() > 300
+
+
+def test_chronicle_entries_keep_their_calendar_and_upper_bounds_sort_by_them(imported):
+    entries = list(selectors.chronicle_entries())
+    assert (entries[0].date_display, entries[0].calendar) == ("October 25-26", "old_style")
+    switch = next(e for e in entries if e.date_display == "February 21(8)")
+    assert switch.calendar == "new_style"
+    assert {e.calendar for e in entries} == {"old_style", "new_style"}
+    for display, year in [("Before March 10", 1918), ("Prior to July 11", 1920)]:
+        index = next(i for i, e in enumerate(entries) if e.date_display == display)
+        entry = entries[index]
+        assert (entry.date_start, entry.year) == (None, year)
+        assert entries[index - 1].sort_date <= entry.date_end <= entries[index + 1].sort_date
+    assert all(e.year is not None for e in entries)
 
 
 def test_cards_are_learner_notes_without_site_comments(imported):

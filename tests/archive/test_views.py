@@ -548,7 +548,9 @@ def test_chronicle_groups_entries_by_year(client_for, student):
     html = content(client_for(student).get(CHRONICLE))
     years = re.findall(r'<h2 class="h4" id="year-([^"]+)">([^<]+)</h2>', html)
     assert years == [("1917", "1917"), ("1918", "1918"), ("undated", "Undated")]
-    entries = re.findall(r"<dt[^>]*>([^<]+)</dt>\s*<dd[^>]*>([^<]+)</dd>", html)
+    entries = re.findall(
+        r'<span class="chronicle-date">([^<]+)</span></dt>\s*<dd[^>]*>([^<]+)</dd>', html
+    )
     assert entries == [
         ("March 12", "Returns to Petrograd."),
         ("October 25", "The rising."),
@@ -557,6 +559,43 @@ def test_chronicle_groups_entries_by_year(client_for, student):
     ]
     assert '<a href="#year-1918">1918</a>' in html
     assert_csp_clean(html)
+
+
+def test_chronicle_places_entries_known_only_as_before_a_date(client_for, student):
+    # "Prior to July 11" (1920): no start, only an upper bound; it belongs with July 1920.
+    ChronicleEntryFactory(date_display="July 1", date_start=datetime.date(1920, 7, 1),
+                          text="Leaves for the front.")  # fmt: skip
+    ChronicleEntryFactory(date_display="Prior to July 11", date_end=datetime.date(1920, 7, 11),
+                          text="Inspects the reserves.")  # fmt: skip
+    ChronicleEntryFactory(date_display="July 19", date_start=datetime.date(1920, 7, 19),
+                          text="Returns to Moscow.")  # fmt: skip
+    ChronicleEntryFactory(date_display="January 2", date_start=datetime.date(1921, 1, 2),
+                          text="A later year.")  # fmt: skip
+    html = content(client_for(student).get(CHRONICLE))
+    years = re.findall(r'<h2 class="h4" id="year-([^"]+)">', html)
+    assert years == ["1920", "1921"]
+    dates = re.findall(r'<span class="chronicle-date">([^<]+)</span>', html)
+    assert dates == ["July 1", "Prior to July 11", "July 19", "January 2"]
+    assert '<span class="chronicle-bound">(before 11 July 1920)</span>' in html
+    assert html.count("chronicle-bound") == 1
+    assert "Undated" not in html
+
+
+def test_chronicle_shows_each_entrys_calendar(client_for, student):
+    ChronicleEntryFactory(date_display="October 25", date_start=datetime.date(1917, 10, 25),
+                          calendar="old_style", text="The rising.")  # fmt: skip
+    ChronicleEntryFactory(date_display="March 10", date_start=datetime.date(1918, 3, 10),
+                          calendar="new_style", text="Moves to Moscow.")  # fmt: skip
+    html = content(client_for(student).get(CHRONICLE))
+    marks = re.findall(
+        r'<abbr class="chronicle-calendar" title="([^"]+)">([^<]+)</abbr></dt>\s*<dd[^>]*>([^<]+)',
+        html,
+    )
+    assert marks == [
+        ("Old Style (Julian)", "O.S.", "The rising."),
+        ("New Style (Gregorian)", "N.S.", "Moves to Moscow."),
+    ]
+    assert "Add 12 days (19th century) or 13 days (20th century)" in html
 
 
 def test_empty_chronicle_says_so(client_for, student):
