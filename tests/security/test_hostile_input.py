@@ -3,6 +3,7 @@ hold, forged ids are refused, closed work stays closed, double submission submit
 
 import json
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,18 +12,33 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.autosave import MAX_ANSWER_CHARS
-from assessments.models import Attempt, Mark
+from assessments.models import (
+    Attempt,
+    CommentBankEntry,
+    Mark,
+    MarkChange,
+    SecondMark,
+    SecondMarking,
+)
 from tests.factories import (
+    AssessmentFactory,
+    AssessmentItemFactory,
     AssignmentFactory,
     AttemptFactory,
     ContextItemFactory,
     DocumentFactory,
     EnrolmentFactory,
+    ExcerptFactory,
     ExtendedQuestionFactory,
+    ExtensionFactory,
+    GridQuestionFactory,
     LessonFactory,
     PublishedUnitFactory,
+    QuestionSourceFactory,
+    SingleChoiceQuestionFactory,
     SourceItemFactory,
     StudentFactory,
+    TeacherFactory,
 )
 
 SCRIPT = "<script>alert(1)</script>"
@@ -32,49 +48,189 @@ MD_LINK = "[click me](javascript:alert(1))"
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 
 
+class _LiveMarkup(HTMLParser):
+    """Collects what a browser would run: event-handler attributes, javascript: URLs and
+    scripts carrying the payload (a json_script block is data, not code)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._script_type = None
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}={value!r}>")
+            url = (value or "").strip().lower().replace("\t", "").replace("\n", "")
+            if name in {"href", "src", "action", "formaction", "xlink:href"} and url.startswith(
+                "javascript:"
+            ):
+                self.found.append(f"<{tag} {name}={value!r}>")
+        if tag == "script":
+            self._script_type = dict(attrs).get("type") or "text/javascript"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._script_type = None
+
+    def handle_data(self, data):
+        if self._script_type and "json" not in self._script_type and "alert(1)" in data:
+            self.found.append(f"<script>{data[:60]}</script>")
+
+
 def assert_inert(html: str):
     """No payload survives as markup: no script element, no event handler, no js: link."""
     assert SCRIPT not in html
     assert "<img src=x onerror" not in html
-    assert "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
-    assert 'href="javascript:' not in html.lower()
+    parser = _LiveMarkup()
+    parser.feed(html)
+    parser.close()
+    assert parser.found == []
+
+
+def escaped(label: str) -> str:
+    """How `label` + SCRIPT reads in a page once escaped: proof the field is on the page."""
+    return f"{label} &lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 @pytest.fixture
 def hostile(teacher, student, classroom):
-    """Payloads in every field a teacher or a student can write that others then see."""
+    """Payloads in every field a teacher or a student can write that others then see.
+
+    Each field gets its own label ("Prompt", "Descriptor", ...) before the payload, so a test
+    can check the field really is on the page it calls inert (see `escaped`).
+    """
     classroom.name = f"12A {PAYLOAD}"
     classroom.save()
     student.first_name, student.last_name = f"Sam{SCRIPT}", IMG
     student.save()
-    unit = PublishedUnitFactory(owner=teacher, classrooms=[classroom], title=f"Unit {PAYLOAD}")
-    lesson = LessonFactory(unit=unit, title=f"Lesson {PAYLOAD}")
-    document = DocumentFactory(title=f"Doc {PAYLOAD}", display_title=f"Doc {PAYLOAD}")
+    unit = PublishedUnitFactory(
+        owner=teacher,
+        classrooms=[classroom],
+        title=f"Unit {PAYLOAD}",
+        summary=f"Summary {PAYLOAD}\n\n{MD_LINK}",
+        enquiry_question=f"Enquiry {PAYLOAD}",
+    )
+    lesson = LessonFactory(
+        unit=unit, title=f"Lesson {PAYLOAD}", introduction=f"Introduction {PAYLOAD}\n\n{MD_LINK}"
+    )
+    # A file name is whatever the uploader called the file.
+    document = DocumentFactory(
+        title=f"Doc {PAYLOAD}", display_title=f"Doc {PAYLOAD}", source_file=f"File {PAYLOAD}.txt"
+    )
+    excerpt = ExcerptFactory(
+        document=document, label=f"Label {IMG}", caption=f"Excerpt caption {PAYLOAD}"
+    )
     SourceItemFactory(lesson=lesson, caption=f"Caption {PAYLOAD}", label="Source A")
+    SourceItemFactory(lesson=lesson, excerpt=excerpt, caption="", label=f"Item {IMG}")
     ContextItemFactory(lesson=lesson, body=f"Context {PAYLOAD}\n\n{MD_LINK}")
-    assignment = AssignmentFactory(classroom=classroom)
-    question = ExtendedQuestionFactory(assessment=assignment.assessment)
+
+    assessment = AssessmentFactory(
+        owner=teacher,
+        title=f"Paper {PAYLOAD}",
+        instructions=f"Instructions {PAYLOAD}\n\n{MD_LINK}",
+    )
+    AssessmentItemFactory(lesson=lesson, assessment=assessment)
+    question = ExtendedQuestionFactory(
+        assessment=assessment, position=0, prompt=f"Prompt {PAYLOAD}\n\n{MD_LINK}"
+    )
+    question.levels.update(descriptor=f"Descriptor {PAYLOAD} {MD_LINK}")
+    QuestionSourceFactory(question=question, excerpt=excerpt, label=f"Q {IMG}")
+    choice_question = SingleChoiceQuestionFactory(
+        assessment=assessment,
+        position=1,
+        prompt=f"Choose {PAYLOAD}",
+        choices=[f"Choice {PAYLOAD}", "Plain choice"],
+    )
+    grid_question = GridQuestionFactory(assessment=assessment, position=2, prompt="Grid")
+    QuestionSourceFactory(question=grid_question, excerpt=excerpt, label="A")
+    QuestionSourceFactory(question=grid_question, excerpt=ExcerptFactory(), label="B")
+    grid_question.claims.filter(position=0).update(text=f"Claim {PAYLOAD}")
+
+    assignment = AssignmentFactory(classroom=classroom, assessment=assessment)
+    ExtensionFactory(assignment=assignment, student=student, reason=f"Reason {PAYLOAD}")
     attempt = AttemptFactory(assignment=assignment, student=student, submitted=True)
-    response = attempt.responses.get()
+    response = attempt.responses.get(question=question)
     response.text = f"{FORMULA} {PAYLOAD} {MD_LINK}"
     response.save()
+    now = timezone.now()
+    level = question.levels.get(number=1)
     Mark.objects.create(
         response=response,
         score=3,
-        level=question.levels.get(number=1),
+        level=level,
         comment=f"{FORMULA} Comment {PAYLOAD} {MD_LINK}",
         marker=teacher,
-        marked_at=timezone.now(),
+        marked_at=now,
     )
-    attempt.feedback_released_at = timezone.now()
+    MarkChange.objects.create(
+        response=response,
+        changed_by=teacher,
+        changed_at=now,
+        new_score=3,
+        new_level=1,
+        reason=f"Change {PAYLOAD}",
+    )
+    choice_response = attempt.responses.get(question=choice_question)
+    choice_response.auto_score = 0
+    choice_response.save()
+    Mark.objects.create(
+        response=choice_response,
+        score=1,
+        comment="",
+        marker=teacher,
+        marked_at=now,
+        is_override=True,
+        override_reason=f"Override {PAYLOAD}",
+    )
+    MarkChange.objects.create(
+        response=choice_response,
+        kind=MarkChange.Kind.OVERRIDE,
+        changed_by=teacher,
+        changed_at=now,
+        old_score=0,
+        new_score=1,
+        reason=f"Override {PAYLOAD}",
+    )
+    CommentBankEntry.objects.create(
+        owner=teacher, question=question, level_number=1, text=f"Bank {PAYLOAD} {MD_LINK}"
+    )
+    co_teacher = TeacherFactory(username="carol", first_name="Carol")
+    classroom.co_teachers.add(co_teacher)
+    second = SecondMarking.objects.create(
+        assignment=assignment,
+        question=question,
+        requested_by=teacher,
+        second_marker=co_teacher,
+        completed_at=now,
+    )
+    second.responses.add(response)
+    SecondMark.objects.create(
+        request=second,
+        response=response,
+        level=level,
+        score=4,
+        comment=f"Second {PAYLOAD} {MD_LINK}",
+        marked_at=now,
+    )
+    attempt.feedback_released_at = now
     attempt.save()
+    # The same paper set again as practice, and the student half-way through it.
+    practice = AssignmentFactory(classroom=classroom, assessment=assessment)
+    open_attempt = AttemptFactory(assignment=practice, student=student)
+    open_attempt.responses.filter(question=question).update(text=f"Draft {PAYLOAD} {MD_LINK}")
     return {
         "unit": unit,
         "lesson": lesson,
         "document": document,
+        "excerpt": excerpt,
+        "assessment": assessment,
         "assignment": assignment,
         "attempt": attempt,
         "response": response,
+        "choice_response": choice_response,
+        "second_marking": second,
+        "open_attempt": open_attempt,
     }
 
 
@@ -159,6 +315,121 @@ def test_hostile_student_pages_are_inert(client_for, student, hostile):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_inert(response.content.decode())
+
+
+def shows(html: str, label: str) -> bool:
+    """The field labelled `label` is on the page, its payload escaped (plain text) or with its
+    markup stripped (Markdown, where the sanitiser drops the tags and escapes the rest)."""
+    return any(
+        form in html
+        for form in (escaped(label), f'{label} "&gt;', f"{label} &quot;&gt;&lt;img src=x")
+    )
+
+
+# (who, screen, fields that screen shows): every seeded field is checked on a page that shows it.
+FIELD_PAGES = [
+    (
+        "student",
+        "attempt_in_progress",
+        ["Paper", "Instructions", "Prompt", "Choose", "Choice", "Claim", "Excerpt caption", "Q"],
+    ),
+    ("student", "attempt_submitted", ["Paper", "Excerpt caption"]),
+    ("student", "feedback", ["Paper", "Descriptor", "Comment"]),
+    ("student", "my_work", ["Paper"]),
+    ("student", "my_progress", ["Paper"]),
+    ("student", "unit", ["Unit", "Enquiry", "Summary", "Lesson"]),
+    ("student", "unit_list", ["Unit", "Enquiry"]),
+    ("student", "lesson", ["Lesson", "Introduction", "Caption", "Item", "Context", "Paper"]),
+    ("student", "document", ["Doc", "File", "Excerpt caption"]),
+    ("teacher", "assignment_teacher", ["Paper", "Reason"]),
+    ("teacher", "marking", ["Paper"]),
+    ("teacher", "mark_response", ["Prompt", "Descriptor", "Change", "Bank", "Comment"]),
+    ("teacher", "mark_choice_response", ["Choose", "Override"]),
+    ("teacher", "second_marking", ["Paper", "Second", "Comment"]),
+    ("teacher", "class_overview", ["Paper"]),
+    ("teacher", "class_skills", ["Paper"]),
+    ("teacher", "student_skills", ["Paper"]),
+    ("teacher", "assignment_results", ["Paper", "Prompt", "Choose"]),
+    ("teacher", "assignment_sources", ["Paper", "Doc"]),
+    ("teacher", "student_progress", ["Paper"]),
+    ("teacher", "assessment_preview", ["Paper", "Choice", "Claim", "Excerpt caption"]),
+    ("teacher", "unit_preview", ["Unit", "Enquiry", "Lesson"]),
+    ("teacher", "lesson_preview", ["Lesson", "Caption", "Paper"]),
+    ("teacher", "assessment_admin", ["Paper", "Instructions", "Prompt", "Choose"]),
+]
+
+
+def hostile_url(name: str, hostile, classroom, student) -> str:
+    a = hostile["assignment"]
+    return {
+        "attempt_in_progress": lambda: reverse(
+            "assessments:attempt", args=[hostile["open_attempt"].pk]
+        ),
+        "attempt_submitted": lambda: reverse("assessments:attempt", args=[hostile["attempt"].pk]),
+        "feedback": lambda: reverse("assessments:feedback", args=[hostile["attempt"].pk]),
+        "my_work": lambda: reverse("assessments:my_work"),
+        "my_progress": lambda: reverse("assessments:my_progress"),
+        "unit": lambda: reverse("lessons:unit", args=[hostile["unit"].pk]),
+        "unit_list": lambda: reverse("lessons:unit_list"),
+        "lesson": lambda: reverse(
+            "lessons:lesson", args=[hostile["unit"].pk, hostile["lesson"].pk]
+        ),
+        "document": lambda: reverse("archive:document", args=[hostile["document"].pk]),
+        "assignment_teacher": lambda: reverse("assessments:assignment_teacher", args=[a.pk]),
+        "marking": lambda: reverse("assessments:marking", args=[a.pk]),
+        "mark_response": lambda: reverse(
+            "assessments:mark_response", args=[a.pk, hostile["response"].pk]
+        ),
+        "mark_choice_response": lambda: reverse(
+            "assessments:mark_response", args=[a.pk, hostile["choice_response"].pk]
+        ),
+        "second_marking": lambda: reverse(
+            "assessments:second_marking", args=[a.pk, hostile["second_marking"].pk]
+        ),
+        "class_overview": lambda: reverse("assessments:class_overview", args=[classroom.pk]),
+        "class_skills": lambda: reverse("assessments:class_skills", args=[classroom.pk]),
+        "student_skills": lambda: reverse(
+            "assessments:student_skills", args=[classroom.pk, student.pk]
+        ),
+        "assignment_results": lambda: reverse("assessments:assignment_results", args=[a.pk]),
+        "assignment_sources": lambda: reverse("assessments:assignment_sources", args=[a.pk]),
+        "student_progress": lambda: reverse("assessments:student_progress", args=[student.pk]),
+        "assessment_preview": lambda: reverse(
+            "admin:assessments_assessment_preview", args=[hostile["assessment"].pk]
+        ),
+        "unit_preview": lambda: reverse("admin:lessons_unit_preview", args=[hostile["unit"].pk]),
+        "lesson_preview": lambda: reverse(
+            "admin:lessons_lesson_preview", args=[hostile["lesson"].pk]
+        ),
+        "assessment_admin": lambda: reverse(
+            "admin:assessments_assessment_change", args=[hostile["assessment"].pk]
+        ),
+    }[name]()
+
+
+@pytest.mark.parametrize(("who", "screen", "fields"), FIELD_PAGES)
+def test_every_seeded_field_renders_inert(
+    client_for, teacher, student, classroom, hostile, who, screen, fields
+):
+    user = {"student": student, "teacher": teacher}[who]
+
+    response = client_for(user).get(hostile_url(screen, hostile, classroom, student))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [field for field in fields if not shows(html, field)] == []
+    assert_inert(html)
+
+
+def test_hostile_file_name_is_inert_in_the_import_report(admin_client):
+    upload = SimpleUploadedFile(f"{IMG}.txt", b"\x00\x01 not a corpus", content_type="text/plain")
+
+    response = admin_client.post(reverse("admin:archive_document_import"), {"file": upload})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "&lt;img src=x onerror=alert(1)&gt;.txt" in html
+    assert_inert(html)
 
 
 def test_hostile_archive_document_page_is_inert(client_for, student, hostile):
