@@ -1,5 +1,6 @@
 """Writes to the archive: corpus import, excerpt creation, safe edits of a document's text."""
 
+import difflib
 import hashlib
 import json
 import logging
@@ -183,7 +184,10 @@ def _create_document(collection, record, position, digest, authors) -> Document:
 def _update_document(document, record, position, digest, authors) -> list[str]:
     warnings = []
     if document.text != record.text:
-        warnings = document_set_text(document=document, text=record.text)
+        # The record's own notes and parts replace the old ones below.
+        warnings = document_set_text(
+            document=document, text=record.text, keep_notes_and_parts=False
+        )
     for name in DOCUMENT_FIELDS:
         # Teachers fill audience and purpose; an import never wipes what they wrote.
         if (
@@ -275,15 +279,76 @@ def _sync_chronicle(collection: Collection, parsed: ParsedFile) -> int:
     return len(wanted)
 
 
+TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+def _token_starts(text: str) -> tuple[list[str], list[int]]:
+    tokens = TOKEN_RE.findall(text)
+    starts = [0]
+    for token in tokens:
+        starts.append(starts[-1] + len(token))
+    return tokens, starts
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """Where a new text differs from the old, as spans ``(old_start, old_end, new_start,
+    new_end)`` in order: a word-level diff, so two corrections far apart are two small spans."""
+
+    spans: tuple[tuple[int, int, int, int], ...]
+
+    @classmethod
+    def between(cls, old: str, new: str) -> "TextChange":
+        old_tokens, old_at = _token_starts(old)
+        new_tokens, new_at = _token_starts(new)
+        matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+        return cls(
+            tuple(
+                (old_at[i1], old_at[i2], new_at[j1], new_at[j2])
+                for op, i1, i2, j1, j2 in matcher.get_opcodes()
+                if op != "equal"
+            )
+        )
+
+    def moved(self, offset: int, *, after_insertion: bool) -> int | None:
+        """``offset`` in the new text, or None when it falls inside a changed span.
+
+        Text inserted exactly at ``offset`` goes before it when ``after_insertion`` (a part's
+        start or end: what is added at a part's end belongs to the part) and after it
+        otherwise (a note marker stays with the word it follows).
+        """
+        shift = 0
+        for old_start, old_end, _new_start, new_end in self.spans:
+            insertion = old_start == old_end
+            if offset < old_start or (offset == old_start and not (after_insertion and insertion)):
+                break
+            if offset < old_end:
+                return None
+            shift = new_end - old_end
+        return offset + shift
+
+
 @transaction.atomic
-def document_set_text(*, document: Document, text: str) -> list[str]:
-    """Change a document's text without silently breaking its excerpts.
+def document_set_text(
+    *, document: Document, text: str, keep_notes_and_parts: bool = True
+) -> list[str]:
+    """Change a document's text without silently breaking its excerpts, notes or parts.
 
     An excerpt whose passage still sits at its offsets is untouched; one whose passage moved but
     occurs exactly once in the new text is re-anchored (and reported), its adapted variants with
-    it; otherwise the change is refused with ValidationError and nothing is written. The caller
-    saves the document; excerpts are saved here.
+    it. Note markers and part boundaries after the changed span shift with it; a marker, or a
+    part's start, end or heading, inside the changed span cannot be placed, so the change is
+    refused. A refusal raises ValidationError and writes nothing. The caller saves the
+    document; excerpts, notes and parts are saved here. The importer, which rewrites notes and
+    parts itself, passes ``keep_notes_and_parts=False``.
+
+    Queries: the stored text (when the document is saved already), the excerpts, and with
+    ``keep_notes_and_parts`` the notes and the parts, plus one update per moved row.
     """
+    old = document.text
+    if document.pk:
+        old = Document.objects.filter(pk=document.pk).values_list("text", flat=True).first() or ""
+    name = document.display_title
     moves = []
     for excerpt in document.excerpts.filter(adapted_from__isnull=True):
         if text[excerpt.start : excerpt.end] == excerpt.text:
@@ -291,23 +356,63 @@ def document_set_text(*, document: Document, text: str) -> list[str]:
         first = text.find(excerpt.text)
         if first == -1 or text.find(excerpt.text, first + 1) != -1:
             raise ValidationError(
-                f"The new text of “{document.display_title}” would break excerpt "
+                f"The new text of “{name}” would break excerpt "
                 f"“{excerpt.label or excerpt.pk}” (its passage is no longer in the text exactly "
                 "once). Edit or delete the excerpt first."
             )
         moves.append((excerpt, first))
-    # Decide every excerpt before writing any, so a refusal leaves all of them as they were.
+    notes, parts = [], []
+    if keep_notes_and_parts and document.pk and old != text:
+        change = TextChange.between(old, text)
+        notes = _notes_moved(document, change, name)
+        parts = _parts_moved(document, change, name, text)
+    # Decide everything before writing anything, so a refusal leaves all of it as it was.
     warnings = []
     for excerpt, first in moves:
         warnings.append(
-            f"Excerpt “{excerpt.label or excerpt.pk}” of “{document.display_title}” "
+            f"Excerpt “{excerpt.label or excerpt.pk}” of “{name}” "
             f"moved from {excerpt.start} to {first}; re-anchored."
         )
         excerpt.start, excerpt.end = first, first + len(excerpt.text)
         excerpt.save(update_fields=["start", "end", "updated_at"])
         excerpt.adaptations.update(start=excerpt.start, end=excerpt.end)
+    Note.objects.bulk_update(notes, ["marker_offset"])
+    Part.objects.bulk_update(parts, ["start", "end"])
     document.text = text
     return warnings
+
+
+def _notes_moved(document: Document, change: TextChange, name: str) -> list[Note]:
+    moved = []
+    for note in document.notes.exclude(marker_offset=None):
+        offset = change.moved(note.marker_offset, after_insertion=False)
+        if offset is None:
+            raise ValidationError(
+                f"The change to “{name}” rewrites the place where the marker of note "
+                f"{note.label} stands (character {note.marker_offset}). Make the change "
+                "before or after the marker, not across it."
+            )
+        if offset != note.marker_offset:
+            note.marker_offset = offset
+            moved.append(note)
+    return moved
+
+
+def _parts_moved(document: Document, change: TextChange, name: str, text: str) -> list[Part]:
+    moved = []
+    for part in document.parts.all():
+        start = change.moved(part.start, after_insertion=True)
+        end = change.moved(part.end, after_insertion=True)
+        heading_kept = start is not None and text[start:].startswith(part.heading)
+        if start is None or end is None or not heading_kept:
+            raise ValidationError(
+                f"The change to “{name}” crosses the start, end or heading of part "
+                f"“{part.heading}”. Edit the text within the part, leaving its heading as it is."
+            )
+        if (start, end) != (part.start, part.end):
+            part.start, part.end = start, end
+            moved.append(part)
+    return moved
 
 
 def excerpt_create(

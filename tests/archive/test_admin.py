@@ -323,6 +323,36 @@ def test_admin_edit_that_breaks_an_excerpt_is_refused_and_saves_nothing(admin_cl
     assert movable.start == old_text.index(THIRD)
 
 
+def test_admin_edit_shifts_note_markers_after_the_change(admin_client, document):
+    marker = document.text.index(SECOND)  # note 1 marks the end of the first paragraph
+    note = NoteFactory(document=document, label="1", marker_offset=marker - 2)
+
+    _change_document(admin_client, document, text="Urgent.\n\n" + document.text)
+
+    note.refresh_from_db()
+    document.refresh_from_db()
+    assert note.marker_offset == marker - 2 + 9
+    assert document.text[: note.marker_offset].endswith(FIRST)
+
+
+def test_admin_edit_across_a_note_marker_is_refused_and_saves_nothing(admin_client, document):
+    old_text = document.text
+    offset = old_text.index("the south") + len("the south")
+    note = NoteFactory(document=document, label="3", marker_offset=offset)
+
+    response = _change_document(
+        admin_client, document, text=old_text.replace("south is grave", "calm")
+    )
+
+    document.refresh_from_db()
+    note.refresh_from_db()
+    assert response.context["adminform"].form.errors["text"] == [
+        "The change to “Telegram to Lenin” rewrites the place where the marker of note 3 "
+        f"stands (character {offset}). Make the change before or after the marker, not across it."
+    ]
+    assert (document.text, note.marker_offset) == (old_text, offset)
+
+
 def test_admin_text_with_browser_line_ends_is_stored_with_lf(admin_client, document):
     excerpt = ExcerptFactory(document=document)
     old_text = document.text

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from archive.models import Author, ChronicleEntry, Collection, Document, Excerpt, Note, Part
 from archive.services import corpus_import, document_set_text, excerpt_create, excerpt_find
-from tests.factories import DocumentFactory, ExcerptFactory
+from tests.factories import DocumentFactory, ExcerptFactory, NoteFactory
 
 CORPUS = Path(__file__).resolve().parents[2] / "archive" / "corpus"
 # The Works volume (003) has its own parser and tests; these four import through the others.
@@ -252,6 +252,110 @@ def test_document_set_text_refusal_writes_nothing_even_for_excerpts_it_could_mov
 
     movable.refresh_from_db()
     assert (movable.start, movable.end) == (0, len(FIRST))
+
+
+def _document_with_parts_and_a_marker():
+    """ "I. NORTH / FIRST / II. SOUTH / SECOND / THIRD", note 1's marker after "the south" """
+    text = f"I. NORTH\n\n{FIRST}\n\nII. SOUTH\n\n{SECOND}\n\n{THIRD}"
+    document = DocumentFactory(text=text, display_title="Telegram")
+    south = text.index("II. SOUTH")
+    Part.objects.create(document=document, position=0, heading="I. NORTH", start=0, end=south - 2)
+    Part.objects.create(
+        document=document, position=1, heading="II. SOUTH", start=south, end=len(text)
+    )
+    marker = text.index("the south") + len("the south")
+    NoteFactory(document=document, label="1", marker_offset=marker)
+    return document, marker
+
+
+def _offsets(document):
+    parts = list(document.parts.order_by("position").values_list("start", "end"))
+    return parts, document.notes.get().marker_offset
+
+
+@pytest.mark.django_db
+def test_document_set_text_shifts_note_markers_and_parts_after_the_change():
+    document, marker = _document_with_parts_and_a_marker()
+    (north, south), _ = _offsets(document)
+    new_text = document.text.replace(FIRST, "Urgent. " + FIRST)
+
+    document_set_text(document=document, text=new_text)
+
+    parts, offset = _offsets(document)
+    assert offset == marker + 8
+    assert new_text[:offset].endswith("Urgent. The situation in the south")
+    assert parts == [(0, north[1] + 8), (south[0] + 8, len(new_text))]
+    assert new_text[parts[1][0] :].startswith("II. SOUTH")
+
+
+@pytest.mark.django_db
+def test_document_set_text_leaves_markers_and_parts_before_the_change():
+    document, marker = _document_with_parts_and_a_marker()
+    before = _offsets(document)
+    new_text = document.text.replace("enemy", "foe")
+
+    document_set_text(document=document, text=new_text)
+
+    parts, offset = _offsets(document)
+    assert offset == marker
+    assert parts == [before[0][0], (before[0][1][0], len(new_text))]
+
+
+@pytest.mark.django_db
+def test_document_set_text_text_added_at_a_marker_goes_after_it():
+    document, marker = _document_with_parts_and_a_marker()
+    (north, _south), _ = _offsets(document)
+    new_text = document.text[:marker] + ", far south," + document.text[marker:]
+
+    document_set_text(document=document, text=new_text)
+
+    parts, offset = _offsets(document)
+    assert offset == marker
+    assert new_text[offset:].startswith(", far south, is grave.")
+    assert parts[0] == (0, north[1] + 12)
+
+
+@pytest.mark.django_db
+def test_document_set_text_text_added_at_the_end_of_a_part_belongs_to_it():
+    document, _marker = _document_with_parts_and_a_marker()
+    (north, south), _ = _offsets(document)
+    new_text = document.text[: north[1]] + " Very grave." + document.text[north[1] :]
+
+    document_set_text(document=document, text=new_text)
+
+    parts, _offset = _offsets(document)
+    assert new_text[parts[0][0] : parts[0][1]].endswith("is grave. Very grave.")
+    assert parts[1] == (south[0] + 12, len(new_text))
+
+
+@pytest.mark.django_db
+def test_document_set_text_refuses_a_change_across_a_note_marker():
+    document, marker = _document_with_parts_and_a_marker()
+    old_text = document.text
+    before = _offsets(document)
+
+    # The marker follows "the south"; the words on both sides of it go.
+    with pytest.raises(ValidationError, match="the marker of note 1 stands"):
+        document_set_text(document=document, text=old_text.replace("south is grave", "calm"))
+
+    assert document.text == old_text
+    assert _offsets(document) == before
+
+
+@pytest.mark.django_db
+def test_document_set_text_refuses_a_change_to_a_part_heading_and_writes_nothing():
+    document, marker = _document_with_parts_and_a_marker()
+    excerpt = ExcerptFactory(document=document, start=10, end=10 + len(FIRST), label="A")
+    before = _offsets(document)
+    # The excerpt could move and the marker could shift, but part II's heading is rewritten.
+    new_text = "Urgent.\n\n" + document.text.replace("II. SOUTH", "II. THE SOUTH")
+
+    with pytest.raises(ValidationError, match="crosses the start, end or heading of part"):
+        document_set_text(document=document, text=new_text)
+
+    excerpt.refresh_from_db()
+    assert (excerpt.start, excerpt.end) == (10, 10 + len(FIRST))
+    assert _offsets(document) == before
 
 
 # --- corpus_import ------------------------------------------------------------------------------
