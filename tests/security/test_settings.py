@@ -184,6 +184,8 @@ def test_admin_path_refuses_unsafe_values(monkeypatch, raw, message):
         ({"DEBUG": "perhaps"}, "DEBUG must be one of"),
         ({"DEBUG": "0", "ALLOWED_HOSTS": "example.org"}, "SECRET_KEY must be set"),
         ({"REQUEST_BODY_MAX_MB": "2"}, "REQUEST_BODY_MAX_MB must be at least 5"),
+        ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE must be an IANA time zone"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of CRITICAL, DEBUG, ERROR, INFO, WARNING"),
     ],
 )
 def test_loading_settings_with_a_bad_value_fails_with_improperly_configured(env, message):
