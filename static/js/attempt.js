@@ -3,7 +3,8 @@
  * tabs on narrow screens, and the countdown that submits when time runs out.
  *
  * Saving: a question is saved 2 s after typing stops, at once on change or leaving the field,
- * and every 15 s while something is unsaved. Each save sends the version it was based on; the
+ * and every 15 s while something is unsaved (failed saves included: they also back off, to at
+ * most 15 s, and are retried at once when the browser says it is back online). Each save sends the version it was based on; the
  * server refuses a save based on an older version (409) and sends its copy, so a second tab
  * never silently overwrites newer text. Until the server has it, every answer is also kept in
  * localStorage (per attempt and question, with the version and the time) and offered back when
@@ -17,7 +18,7 @@
 
   var DEBOUNCE_MS = 2000;
   var PERIODIC_MS = 15000;
-  var MAX_BACKOFF_MS = 30000;
+  var MAX_BACKOFF_MS = 15000; // never longer than the periodic save
   var FLUSH_TIMEOUT_MS = 10000;
   var ANNOUNCE_AT = [300, 60]; // seconds left: announced once each
 
@@ -731,11 +732,22 @@
   });
   setupReviewLinks();
 
+  // Every answer with unsaved changes, failed ones included: a retry never waits longer than this.
   setInterval(function () {
     questions.forEach(function (q) {
-      if (q.dirty && !q.inflight && !q.blocked && q.failures === 0) save(q);
+      if (q.dirty && !q.inflight && !q.blocked) save(q);
     });
   }, PERIODIC_MS);
+
+  // Back online: retry everything unsaved now rather than when its back-off runs out.
+  window.addEventListener("online", function () {
+    questions.forEach(function (q) {
+      if (!q.dirty || q.blocked) return;
+      q.failures = 0;
+      if (q.inflight) q.inflight.then(function () { if (q.dirty && !q.blocked) save(q); });
+      else save(q);
+    });
+  });
 
   // Leaving the page: send what is pending (keepalive lets it outlive the page); the copy on
   // this device covers the rest.

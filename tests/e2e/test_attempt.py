@@ -125,10 +125,48 @@ def test_offline_typing_retries_and_saves_when_back_online(
     _answer_box(page).fill("Written on the train, offline.")
 
     expect(_status(page)).to_contain_text("Not saved — retrying", timeout=10_000)
+    # Three failures in, the next retry is 8 s away (back-off 2, 4, 8 s, at most 15 s).
+    expect(_status(page)).to_contain_text("retrying in 8 s", timeout=15_000)
     assert _response(attempt, paper["extended"]).text == ""
     context.set_offline(False)
-    expect(_status(page)).to_have_text(re.compile(r"^Saved"), timeout=20_000)
+    # The browser says it is back online: everything unsaved is retried at once.
+    expect(_status(page)).to_have_text(re.compile(r"^Saved"), timeout=2_500)
     assert _response(attempt, paper["extended"]).text == "Written on the train, offline."
+
+
+def test_offline_text_survives_a_reload_and_reaches_the_server_when_back_online(
+    page, context, login, live_server, attempt, paper
+):
+    login("sam")
+    url = f"{live_server.url}{attempt.get_absolute_url()}"
+    page.goto(url)
+    context.set_offline(True)
+    _answer_box(page).fill("Written offline, then the page was reloaded.")
+    expect(_status(page)).to_contain_text("Not saved — retrying")
+
+    # Back online, but the connection is poor: a save goes out and never comes back. The
+    # student reloads while it hangs (the page sends no last-gasp save over one in flight).
+    held = []
+    context.route(AUTOSAVE, lambda route: held.append(route))
+    with page.expect_request(AUTOSAVE):  # the page retries at once when back online
+        context.set_offline(False)
+    page.reload()
+    assert _response(attempt, paper["extended"]).text == ""
+    context.unroute(AUTOSAVE)  # the connection is good again
+
+    notice = page.locator("[data-question][data-number='1'] [data-notice]")
+    expect(notice).to_contain_text("You have unsaved work from")
+    expect(notice).to_contain_text("Written offline, then the page was reloaded.")
+    expect(_answer_box(page)).to_have_value("")
+    page.get_by_role("button", name="Restore it").click()
+    expect(_answer_box(page)).to_have_value("Written offline, then the page was reloaded.")
+    expect(_status(page)).to_have_text(re.compile(r"^Saved"))
+    assert (
+        _response(attempt, paper["extended"]).text == "Written offline, then the page was reloaded."
+    )
+    page.reload()
+    expect(_answer_box(page)).to_have_value("Written offline, then the page was reloaded.")
+    expect(notice).to_be_hidden()
 
 
 def test_closed_before_saving_the_local_copy_is_offered_back(
