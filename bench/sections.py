@@ -113,8 +113,9 @@ def _multiply_corpus(extra_copies, Collection, Document):
         )
         batch = []
         for row in originals:
+            source = row["collection_id"]  # two card sets both hold "card-001"
             row = {k: v for k, v in row.items() if k not in ("id", "collection_id")}
-            row["key"] = f"{row['key']}-c{copy}"
+            row["key"] = f"{row['key']}-{source}-c{copy}"
             batch.append(Document(collection=collection, **row))
         Document.objects.bulk_create(batch, batch_size=500)
 
