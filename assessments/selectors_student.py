@@ -48,28 +48,72 @@ class MyWork:
         return not (self.to_do or self.in_progress or self.submitted or self.returned)
 
 
+def _with_student_work(assignments, student):
+    return assignments.select_related("assessment", "classroom").prefetch_related(
+        Prefetch(
+            "extensions",
+            queryset=Extension.objects.filter(student=student),
+            to_attr="student_extensions",
+        ),
+        Prefetch(
+            "attempts",
+            queryset=Attempt.objects.filter(student=student).order_by("-number"),
+            to_attr="student_attempts",
+        ),
+    )
+
+
+def _work_item(assignment: Assignment, *, student, now: datetime) -> WorkItem:
+    """Expects the prefetches of `_with_student_work`."""
+    extension = next(iter(assignment.student_extensions), None)
+    attempts = assignment.student_attempts
+    attempt = attempts[0] if attempts else None
+    due = windows.effective_due(assignment=assignment, student=student, extension=extension)
+    close = windows.effective_close(assignment=assignment, student=student, extension=extension)
+    not_open = now < assignment.opens_at
+    if attempt is not None and attempt.status == Attempt.Status.IN_PROGRESS:
+        # An extension's extra time can run past the close: the attempt's deadline decides.
+        closed = not windows.accepts_saves(deadline_at=attempt.deadline_at, now=now)
+    else:
+        closed = now > close
+    if attempt is None:
+        state = WorkState.TO_DO
+    elif attempt.status == Attempt.Status.IN_PROGRESS:
+        state = WorkState.IN_PROGRESS
+    elif attempt.feedback_released_at or assignment.released_at:
+        state = WorkState.RETURNED
+    else:
+        state = WorkState.SUBMITTED
+    if attempt is not None and attempt.status == Attempt.Status.SUBMITTED:
+        late = attempt.is_late
+    else:
+        late = now > due
+    return WorkItem(
+        assignment=assignment,
+        attempt=attempt,
+        state=state,
+        due_at=due,
+        close_at=close,
+        extended=due != assignment.due_at or close != assignment.closes_at,
+        not_open=not_open,
+        closed=closed,
+        late=late,
+        can_start=(
+            not not_open
+            and not closed
+            and state != WorkState.IN_PROGRESS
+            and len(attempts) < assignment.attempts_allowed
+        ),
+    )
+
+
 def my_work(*, student, now: datetime | None = None) -> MyWork:
     """The student's assignments across their classes, grouped. Three queries, however many.
 
     Returned means the teacher released feedback on a submitted attempt.
     """
     now = now or timezone.now()
-    assignments = (
-        Assignment.objects.for_student(student)
-        .select_related("assessment", "classroom")
-        .prefetch_related(
-            Prefetch(
-                "extensions",
-                queryset=Extension.objects.filter(student=student),
-                to_attr="student_extensions",
-            ),
-            Prefetch(
-                "attempts",
-                queryset=Attempt.objects.filter(student=student).order_by("-number"),
-                to_attr="student_attempts",
-            ),
-        )
-    )
+    assignments = _with_student_work(Assignment.objects.for_student(student), student)
     groups: dict[str, list[WorkItem]] = {
         WorkState.TO_DO: [],
         WorkState.IN_PROGRESS: [],
@@ -77,48 +121,8 @@ def my_work(*, student, now: datetime | None = None) -> MyWork:
         WorkState.RETURNED: [],
     }
     for assignment in assignments:
-        extension = next(iter(assignment.student_extensions), None)
-        attempts = assignment.student_attempts
-        attempt = attempts[0] if attempts else None
-        due = windows.effective_due(assignment=assignment, student=student, extension=extension)
-        close = windows.effective_close(assignment=assignment, student=student, extension=extension)
-        not_open = now < assignment.opens_at
-        if attempt is not None and attempt.status == Attempt.Status.IN_PROGRESS:
-            # An extension's extra time can run past the close: the attempt's deadline decides.
-            closed = not windows.accepts_saves(deadline_at=attempt.deadline_at, now=now)
-        else:
-            closed = now > close
-        if attempt is None:
-            state = WorkState.TO_DO
-        elif attempt.status == Attempt.Status.IN_PROGRESS:
-            state = WorkState.IN_PROGRESS
-        elif attempt.feedback_released_at or assignment.released_at:
-            state = WorkState.RETURNED
-        else:
-            state = WorkState.SUBMITTED
-        if attempt is not None and attempt.status == Attempt.Status.SUBMITTED:
-            late = attempt.is_late
-        else:
-            late = now > due
-        groups[state].append(
-            WorkItem(
-                assignment=assignment,
-                attempt=attempt,
-                state=state,
-                due_at=due,
-                close_at=close,
-                extended=due != assignment.due_at or close != assignment.closes_at,
-                not_open=not_open,
-                closed=closed,
-                late=late,
-                can_start=(
-                    not not_open
-                    and not closed
-                    and state != WorkState.IN_PROGRESS
-                    and len(attempts) < assignment.attempts_allowed
-                ),
-            )
-        )
+        item = _work_item(assignment, student=student, now=now)
+        groups[item.state].append(item)
     by_due = lambda item: (item.due_at, item.assignment.pk)  # noqa: E731
     by_submission = lambda item: item.attempt.submitted_at or item.due_at  # noqa: E731
     return MyWork(
@@ -127,6 +131,41 @@ def my_work(*, student, now: datetime | None = None) -> MyWork:
         submitted=sorted(groups[WorkState.SUBMITTED], key=by_submission, reverse=True),
         returned=sorted(groups[WorkState.RETURNED], key=by_submission, reverse=True),
     )
+
+
+def _preference(item: WorkItem) -> tuple:
+    """Which of several settings of one assessment a page should point to: work in progress,
+    then work that can be started, then work not open yet, then the latest due."""
+    if item.state == WorkState.IN_PROGRESS:
+        rank = 0
+    elif item.can_start:
+        rank = 1
+    elif item.state == WorkState.TO_DO and item.not_open:
+        rank = 2
+    else:
+        rank = 3
+    return (rank, -item.due_at.timestamp(), -item.assignment.pk)
+
+
+def work_for_assessments(*, student, assessment_ids, now: datetime | None = None) -> dict:
+    """{assessment id: WorkItem} for the assessments set to one of the student's classes (an
+    assessment set more than once: the setting the student should act on). Assessments not set
+    to their classes are missing. Three queries, one when none is set, none without ids.
+    """
+    ids = set(assessment_ids)
+    if not ids:
+        return {}
+    now = now or timezone.now()
+    assignments = _with_student_work(
+        Assignment.objects.for_student(student).filter(assessment_id__in=ids), student
+    )
+    work: dict[int, WorkItem] = {}
+    for assignment in assignments:
+        item = _work_item(assignment, student=student, now=now)
+        current = work.get(assignment.assessment_id)
+        if current is None or _preference(item) < _preference(current):
+            work[assignment.assessment_id] = item
+    return work
 
 
 def get_assignment_for_student(*, student, pk) -> Assignment:

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Classroom
 from lessons.models import Lesson, LessonItem, LessonVisit, Unit
@@ -101,11 +100,3 @@ def lesson_neighbours(*, lesson: Lesson) -> LessonNeighbours:
         number=index + 1,
         total=len(siblings),
     )
-
-
-def assessment_start_url() -> str:
-    """Where an assessment's "Start" button goes, or "" until the assessments pages exist."""
-    try:
-        return reverse("assessments:my_work")
-    except NoReverseMatch:
-        return ""

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from assessments.selectors_student import work_for_assessments
 from lessons import selectors, services
 from lessons.models import Lesson, Unit
 from lessons.permissions import get_lesson_for_user, get_unit_for_user
@@ -23,16 +24,26 @@ def unit_page_context(*, unit: Unit, user, lesson_url=student_lesson_url) -> dic
     }
 
 
-def lesson_page_context(*, lesson: Lesson, lesson_url=student_lesson_url) -> dict:
+def lesson_page_context(*, lesson: Lesson, lesson_url=student_lesson_url, student=None) -> dict:
+    """What the lesson page shows. With a `student`, each assessment item carries `work`: the
+    student's assignment of it (a WorkItem), or None when it is not set to their class."""
     neighbours = selectors.lesson_neighbours(lesson=lesson)
+    items = list(selectors.lesson_items(lesson=lesson))
+    if student is not None:
+        work = work_for_assessments(
+            student=student,
+            assessment_ids=[item.assessment_id for item in items if item.assessment_id],
+        )
+        for item in items:
+            item.work = work.get(item.assessment_id)
     return {
         "unit": lesson.unit,
         "lesson": lesson,
-        "items": selectors.lesson_items(lesson=lesson),
+        "items": items,
+        "for_student": student is not None,
         "neighbours": neighbours,
         "previous_url": lesson_url(neighbours.previous) if neighbours.previous else "",
         "next_url": lesson_url(neighbours.next) if neighbours.next else "",
-        "assessment_url": selectors.assessment_start_url(),
     }
 
 
@@ -53,6 +64,9 @@ def unit_detail(request, pk):
 @login_required
 def lesson_detail(request, unit_pk, pk):
     lesson = get_lesson_for_user(request.user, unit_pk, pk)
-    if request.user.is_student:
-        services.lesson_visit_record(lesson=lesson, student=request.user)
-    return render(request, "lessons/lesson_detail.html", lesson_page_context(lesson=lesson))
+    student = request.user if request.user.is_student else None
+    if student is not None:
+        services.lesson_visit_record(lesson=lesson, student=student)
+    return render(
+        request, "lessons/lesson_detail.html", lesson_page_context(lesson=lesson, student=student)
+    )

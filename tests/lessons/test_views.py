@@ -1,15 +1,22 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from assessments.models import Attempt
 from lessons.models import LessonVisit
 from tests.factories import (
     AssessmentItemFactory,
+    AssignmentFactory,
+    AttemptFactory,
     ClassroomFactory,
     ContextItemFactory,
     DocumentFactory,
     DocumentItemFactory,
     EnrolmentFactory,
     ExcerptFactory,
+    ExtensionFactory,
     LessonFactory,
     LessonVisitFactory,
     PublishedUnitFactory,
@@ -181,11 +188,84 @@ def test_lesson_page_badges_learner_notes(client_for, student, lesson):
     assert "Stalin returned to Petrograd in March 1917" in page
 
 
-def test_lesson_page_assessment_call_to_action(client_for, student, lesson):
+def _assessment_item_html(page: str) -> str:
+    start = page.index('data-testid="assessment-item"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_lesson_page_assessment_not_set_to_the_class_has_no_link(
+    client_for, student, lesson, other_classroom
+):
     item = AssessmentItemFactory(lesson=lesson)
-    page = client_for(student).get(lesson_url(lesson)).content.decode()
-    assert item.assessment.title in page
-    assert f'href="{reverse("assessments:my_work")}">Start' in page
+    AssignmentFactory(assessment=item.assessment, classroom=other_classroom)  # not sam's class
+
+    html = _assessment_item_html(client_for(student).get(lesson_url(lesson)).content.decode())
+
+    assert item.assessment.title in html
+    assert "Not set to your class yet." in html
+    assert "href=" not in html
+    assert "<form" not in html
+
+
+def test_lesson_page_assessment_starts_the_students_own_assignment(
+    client_for, student, lesson, classroom
+):
+    item = AssessmentItemFactory(lesson=lesson)
+    assignment = AssignmentFactory(assessment=item.assessment, classroom=classroom)
+    client = client_for(student)
+
+    html = _assessment_item_html(client.get(lesson_url(lesson)).content.decode())
+    start = reverse("assessments:attempt_start", args=[assignment.pk])
+    assert f'<form method="post" action="{start}">' in html
+    assert f'>Start<span class="visually-hidden"> {item.assessment.title}</span>' in html
+    assert "Due " in html
+    response = client.post(start)
+
+    attempt = Attempt.objects.get(assignment=assignment, student=student)
+    assert response["Location"] == attempt.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    ("submitted", "released", "action"),
+    [(False, False, "Continue"), (True, False, "View answers"), (True, True, "See feedback")],
+)
+def test_lesson_page_assessment_links_to_the_students_attempt(
+    client_for, student, lesson, classroom, submitted, released, action
+):
+    item = AssessmentItemFactory(lesson=lesson)
+    assignment = AssignmentFactory(
+        assessment=item.assessment,
+        classroom=classroom,
+        released_at=timezone.now() if released else None,
+    )
+    attempt = AttemptFactory(assignment=assignment, student=student, submitted=submitted)
+
+    html = _assessment_item_html(client_for(student).get(lesson_url(lesson)).content.decode())
+
+    url = (
+        reverse("assessments:feedback", args=[attempt.pk])
+        if released
+        else attempt.get_absolute_url()
+    )
+    assert f'href="{url}">{action}<span' in html
+    assert "<form" not in html
+
+
+def test_lesson_page_assessment_not_open_yet_cannot_be_started(
+    client_for, student, lesson, classroom
+):
+    item = AssessmentItemFactory(lesson=lesson)
+    AssignmentFactory(
+        assessment=item.assessment,
+        classroom=classroom,
+        opens_at=timezone.now() + timedelta(days=1),
+    )
+
+    html = _assessment_item_html(client_for(student).get(lesson_url(lesson)).content.decode())
+
+    assert "Opens " in html
+    assert "Not open yet." in html
+    assert "<form" not in html
 
 
 def test_lesson_page_links_previous_and_next_lessons(client_for, student, lesson):
@@ -249,14 +329,27 @@ def test_unit_page_query_count(client_for, django_assert_num_queries, student, u
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_lesson_page_query_count(client_for, django_assert_num_queries, student, lesson, count):
+def test_lesson_page_query_count(
+    client_for, django_assert_num_queries, student, lesson, classroom, count
+):
     for _ in range(count):
         SourceItemFactory(lesson=lesson)
         ContextItemFactory(lesson=lesson)
         DocumentItemFactory(lesson=lesson)
-        AssessmentItemFactory(lesson=lesson)
+        AssessmentItemFactory(lesson=lesson)  # not set to the class
+        set_once = AssessmentItemFactory(lesson=lesson).assessment
+        AssignmentFactory(assessment=set_once, classroom=classroom)
+        started = AssessmentItemFactory(lesson=lesson).assessment
+        assignment = AssignmentFactory(assessment=started, classroom=classroom)
+        AttemptFactory(assignment=assignment, student=student)
+        ExtensionFactory(assignment=assignment, student=student, extra_minutes=10)
     client = client_for(student)
-    # user, lesson, visit, items, excerpts' authors, documents' authors, sibling lessons
-    with django_assert_num_queries(7):
+    # user, lesson, visit, items, excerpts' authors, documents' authors, sibling lessons, the
+    # student's assignments of the lesson's assessments, their extensions, their attempts
+    with django_assert_num_queries(10):
         response = client.get(lesson_url(lesson))
-    assert response.content.decode().count('class="card lesson-item') == 4 * count
+    page = response.content.decode()
+    assert page.count('class="card lesson-item') == 6 * count
+    assert page.count("Not set to your class yet.") == count
+    assert page.count(">Start<span") == count
+    assert page.count(">Continue<span") == count
