@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import student_required, teacher_required
-from assessments import selectors_marking, services_marking
+from assessments import selectors_marking, services, services_marking
 from assessments.models import CommentBankEntry, Question, SecondMark
 from assessments.permissions import get_assignment_for_teacher
 from assessments.selectors_marking import BY_STUDENT
@@ -203,6 +203,7 @@ def _saved_message(label: str, number: int, score: int, level=None) -> str:
 @teacher_required
 def marking_overview(request, pk):
     assignment = get_assignment_for_teacher(request.user, pk)
+    services.attempts_submit_expired(assignment=assignment)  # time-outs join the queue
     by = selectors_marking.order_of(request.GET.get("by"))
     overview = selectors_marking.marking_overview(assignment=assignment, by=by, user=request.user)
     return render(
@@ -216,6 +217,7 @@ def marking_overview(request, pk):
 def marking_start(request, pk):
     """Open the first response still to mark in the chosen order (or the first, if all are)."""
     assignment = get_assignment_for_teacher(request.user, pk)
+    services.attempts_submit_expired(assignment=assignment)
     by = selectors_marking.order_of(request.GET.get("by"))
     entries = selectors_marking.marking_entries(assignment=assignment, by=by)
     first = selectors_marking.next_to_mark(entries) or (entries[0] if entries else None)

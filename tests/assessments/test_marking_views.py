@@ -1,18 +1,21 @@
 """Marking pages for each role, the htmx save-and-next flow, anonymous marking, release, second
 marking, and query counts that do not grow with the class."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import services_marking
-from assessments.models import Mark, MarkChange, SecondMarking
+from assessments.models import Attempt, Mark, MarkChange, Response, SecondMarking
 from tests.assessments.test_marking_services import (
     P1,
     make_paper,
     response_to,
     submit,
 )
-from tests.factories import StudentFactory, TeacherFactory
+from tests.factories import AttemptFactory, StudentFactory, TeacherFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -554,7 +557,7 @@ def test_queue_query_count_is_constant(
     client = client_for(teacher)
     url = reverse("assessments:marking", args=[paper.assignment.pk]) + f"?by={by}"
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(url)
 
     assert response.content.decode().count('data-testid="feedback-row"') == len(attempts)
@@ -569,7 +572,7 @@ def test_anonymous_queue_query_count_is_constant(
     client = client_for(teacher)
     url = reverse("assessments:marking", args=[paper.assignment.pk])
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url)
 
 
@@ -589,3 +592,24 @@ def test_marking_screen_query_count_is_constant(
         response = client.get(url)
 
     assert f"Answer 1 of {size * 3}" in response.content.decode()
+
+
+def test_queue_lists_an_attempt_whose_time_ran_out_with_its_tab_closed(
+    client_for, teacher, paper, student
+):
+    """Nobody came back to submit it: opening the queue submits it with its saved answers."""
+    started = timezone.now() - timedelta(hours=2)
+    attempt = AttemptFactory(
+        assignment=paper.assignment,
+        student=student,
+        started_at=started,
+        deadline_at=started + timedelta(minutes=40),
+    )
+    Response.objects.filter(attempt=attempt, question=paper.extended).update(text="Saved draft.")
+
+    page = client_for(teacher).get(reverse("assessments:marking", args=[paper.assignment.pk]))
+
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED
+    assert attempt.submitted_at == attempt.deadline_at
+    assert page.content.decode().count('data-testid="feedback-row"') == 1
