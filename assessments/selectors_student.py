@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from archive.models import Excerpt
 from assessments import windows
-from assessments.models import Assignment, Attempt, Extension, Question, QuestionSource, Response
+from assessments.models import (
+    Assessment,
+    Assignment,
+    Attempt,
+    Extension,
+    Question,
+    QuestionSource,
+    Response,
+)
 
 # --- My work --------------------------------------------------------------------------------
 
@@ -304,26 +312,21 @@ def paragraphs_of(excerpt: Excerpt) -> list[Paragraph]:
     return paragraphs
 
 
-def attempt_questions(*, attempt: Attempt) -> tuple[list[QuestionView], list[SourceView]]:
-    """Each question with its response, choices, claims, sources and citations; and the
-    sources pane (each labelled excerpt once, in order of first use). Five queries, however
-    many questions. Documents come without their full text (excerpts carry what is shown).
-    """
-    sources_qs = (
+def _sources_queryset():
+    # Documents come without their full text: the excerpts carry what is shown.
+    return (
         QuestionSource.objects.select_related("excerpt__document__collection")
         .defer("excerpt__document__text")
         .prefetch_related("excerpt__document__authors")
     )
-    responses = (
-        Response.objects.filter(attempt=attempt)
-        .select_related("question")
-        .prefetch_related(
-            "question__choices",
-            "question__claims",
-            Prefetch("question__sources", queryset=sources_qs),
-        )
-        .order_by("question__position", "question__pk")
-    )
+
+
+def _question_views(responses) -> tuple[list[QuestionView], list[SourceView]]:
+    """QuestionViews for responses in question order, and the sources pane (each labelled
+    excerpt once, in order of first use). No queries of its own: expects each response's
+    `question` with `choices`, `claims` and `sources` (as `_sources_queryset`) prefetched.
+    The responses need not be saved.
+    """
     pane: dict[str, SourceView] = {}
     views = []
     for number, response in enumerate(responses, start=1):
@@ -369,6 +372,40 @@ def attempt_questions(*, attempt: Attempt) -> tuple[list[QuestionView], list[Sou
             )
         views.append(view)
     return views, list(pane.values())
+
+
+def attempt_questions(*, attempt: Attempt) -> tuple[list[QuestionView], list[SourceView]]:
+    """Each question with its response, choices, claims, sources and citations; and the
+    sources pane (each labelled excerpt once, in order of first use). Five queries, however
+    many questions. Documents come without their full text (excerpts carry what is shown).
+    """
+    responses = (
+        Response.objects.filter(attempt=attempt)
+        .select_related("question")
+        .prefetch_related(
+            "question__choices",
+            "question__claims",
+            Prefetch("question__sources", queryset=_sources_queryset()),
+        )
+        .order_by("question__position", "question__pk")
+    )
+    return _question_views(responses)
+
+
+def preview_questions(*, assessment: Assessment) -> tuple[list[QuestionView], list[SourceView]]:
+    """The attempt page's questions and sources pane for an assessment nobody has started:
+    each question with an empty, unsaved Response (no Attempt or Response row is written).
+
+    Six queries, however many questions. Each `view.question` also has its `levels`
+    prefetched, so `services.question_problems` can run on it without more queries.
+    """
+    questions = assessment.questions.prefetch_related(
+        "choices",
+        "claims",
+        "levels",
+        Prefetch("sources", queryset=_sources_queryset()),
+    ).order_by("position", "pk")
+    return _question_views(Response(question=question) for question in questions)
 
 
 def objective_marks_visible(*, attempt: Attempt) -> bool:
