@@ -25,6 +25,11 @@
   var attemptId = root.dataset.attempt;
   var csrfToken = root.dataset.csrf;
   var editable = root.dataset.editable === "true";
+  // The admin's "preview as a student" (data-preview="true"): the same page and controls, but
+  // nothing leaves the page. No autosave request, no copy in localStorage, no submission; the
+  // status says so instead of "Saved".
+  var preview = root.dataset.preview === "true";
+  var PREVIEW_STATUS = "Preview: not saved.";
   var clockOffset = Date.parse(root.dataset.serverNow) - Date.now();
   var deadline = Date.parse(root.dataset.deadline);
   var questions = [];
@@ -54,6 +59,7 @@
   function storageKey(q) { return "provenance:attempt:" + attemptId + ":response:" + q.id; }
 
   function readLocal(q) {
+    if (preview) return null;
     try {
       var raw = window.localStorage.getItem(storageKey(q));
       return raw ? JSON.parse(raw) : null;
@@ -61,6 +67,7 @@
   }
 
   function writeLocal(q, data) {
+    if (preview) return;
     try {
       window.localStorage.setItem(storageKey(q), JSON.stringify({ v: q.version, at: Date.now(), data: data }));
     } catch (e) { /* private mode or full: the server copy is all there is */ }
@@ -148,12 +155,14 @@
     else if (states.indexOf("error") !== -1) text = "Some answers could not be saved: see below.";
     else if (states.indexOf("saving") !== -1 || states.indexOf("unsaved") !== -1) text = "Saving…";
     else text = "All answers saved.";
+    if (preview) text = "Preview: answers are not saved.";
     if (global.textContent !== text) global.textContent = text;
   }
 
   /* ---------------------------------------------------------------------- saving ---- */
 
   function changed(q) {
+    if (preview) { setStatus(q, "preview", PREVIEW_STATUS); return; }
     q.dirty = true;
     writeLocal(q, snapshot(q));
     if (q.blocked === "invalid") q.blocked = null; // a new edit may fix it
@@ -185,6 +194,7 @@
   function save(q, options) {
     clearTimeout(q.timer);
     q.timer = null;
+    if (preview) return Promise.resolve(); // never dirty in a preview; this is the backstop
     if (!q.dirty || q.blocked) return Promise.resolve();
     if (q.inflight) { q.again = true; return q.inflight; }
     var data = snapshot(q);
@@ -670,6 +680,7 @@
   }
 
   function autoSubmit() {
+    if (preview) return; // the countdown runs to show it; there is nothing to submit
     if (submitting) return;
     submitting = true;
     var form = root.querySelector("form[data-auto-submit]");

@@ -5,7 +5,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from assessments.models import Assessment, Assignment, Extension, GridClaim, Question
+from assessments.models import (
+    Assessment,
+    Assignment,
+    Attempt,
+    Extension,
+    GridClaim,
+    Question,
+    Response,
+)
 from tests.factories import (
     AssessmentFactory,
     AssignmentFactory,
@@ -13,6 +21,7 @@ from tests.factories import (
     ExtendedQuestionFactory,
     ExtensionFactory,
     GridQuestionFactory,
+    MultipleChoiceQuestionFactory,
     QuestionSourceFactory,
     ShortAnswerQuestionFactory,
     SingleChoiceQuestionFactory,
@@ -209,49 +218,138 @@ def test_new_questions_in_the_inline_go_to_the_end(admin_client, assessment):
 # --- preview and duplicate ---------------------------------------------------------------------
 
 
-def test_preview_shows_questions_sources_and_choices(admin_client, assessment):
-    question = assessment.questions.get(kind="single_choice")
-    excerpt = ExcerptFactory(label="Source A", caption="Telegram, July 1918")
-    QuestionSourceFactory(question=question, excerpt=excerpt, label="A")
-    response = admin_client.get(
-        reverse("admin:assessments_assessment_preview", args=[assessment.pk])
-    )
+def _preview(client, assessment):
+    return client.get(reverse("admin:assessments_assessment_preview", args=[assessment.pk]))
+
+
+@pytest.fixture
+def every_kind(teacher):
+    """An assessment with one question of each kind, sources, and a time limit."""
+    assessment = AssessmentFactory(owner=teacher, title="Kronstadt 1921", time_limit_minutes=40)
+    single = SingleChoiceQuestionFactory(assessment=assessment, position=0)
+    multiple = MultipleChoiceQuestionFactory(assessment=assessment, position=1)
+    short = ShortAnswerQuestionFactory(assessment=assessment, position=2)
+    extended = ExtendedQuestionFactory(assessment=assessment, position=3, asks_for_evidence=True)
+    grid = GridQuestionFactory(assessment=assessment, position=4)
+    excerpt_a = ExcerptFactory(text="The sailors demanded free soviets.\n\nThe Party refused.")
+    excerpt_b = ExcerptFactory(text="Trotsky ordered the assault across the ice.")
+    for question in (extended, grid):
+        QuestionSourceFactory(question=question, excerpt=excerpt_a, label="A")
+        QuestionSourceFactory(question=question, excerpt=excerpt_b, label="B")
+    return {
+        "assessment": assessment,
+        "single": single,
+        "multiple": multiple,
+        "short": short,
+        "extended": extended,
+        "grid": grid,
+        "excerpt_a": excerpt_a,
+    }
+
+
+def test_preview_renders_the_student_attempt_page(client_for, teacher, assessment):
+    response = _preview(client_for(teacher), assessment)
     assert response.status_code == 200
+    names = [t.name for t in response.templates]
+    assert "assessments/student/attempt.html" in names
+    assert "assessments/student/_question.html" in names
+    assert "admin/assessments/preview.html" not in names
     content = response.content.decode()
-    assert "Preview: Nationalities policy" in content
-    assert "2 questions · 13 marks" in content
-    assert f"<strong>Source A</strong>: {excerpt.document.display_title}" in content
-    assert "The situation in the south is grave." in content
-    assert f'type="radio" name="q{question.pk}" disabled> Helsingfors' in content
+    assert "Preview: this is what a student sees. Nothing you type is saved." in content
+    change = reverse("admin:assessments_assessment_change", args=[assessment.pk])
+    assert f'<a class="alert-link" href="{change}">Back to editing</a>' in content
+    assert 'data-preview="true"' in content
     assert "Not ready to set" not in content
 
 
-def test_preview_lists_problems(admin_client, teacher):
+def test_preview_shows_every_kind_of_answer_control(client_for, teacher, every_kind):
+    response = _preview(client_for(teacher), every_kind["assessment"])
+    content = response.content.decode()
+    single, multiple = every_kind["single"], every_kind["multiple"]
+    short, extended, grid = every_kind["short"], every_kind["extended"], every_kind["grid"]
+    choice = single.choices.get(text="Helsingfors")
+    assert (
+        f'type="radio" name="choices" id="choice-{single.pk}-{choice.pk}" value="{choice.pk}">'
+        in content
+    )
+    choice = multiple.choices.get(text="Kiev")
+    assert (
+        f'type="checkbox" name="choices" id="choice-{multiple.pk}-{choice.pk}" value="{choice.pk}">'
+        in content
+    )
+    assert f'<input class="form-control" type="text" id="answer-{short.pk}" name="text"' in content
+    assert f'<textarea class="form-control answer-text" id="answer-{extended.pk}"' in content
+    assert "Cite selected passage" in content
+    claim = grid.claims.get(text="Claim 1")
+    assert f'name="grid-{claim.pk}-1" id="grid-{grid.pk}-{claim.pk}-1-agree"' in content
+    # The sources pane with the split view / tabs, each excerpt once.
+    assert 'role="tab" id="tab-sources"' in content
+    excerpt = every_kind["excerpt_a"]
+    assert content.count(f'data-source-text data-excerpt="{excerpt.pk}"') == 1
+    assert "The sailors demanded free soviets." in content
+    # The time limit's countdown, from the full time.
+    assert "Time left: <span" in content
+    assert "40\xa0minutes" in content
+
+
+def test_preview_saves_and_submits_nowhere(client_for, teacher, every_kind):
+    content = _preview(client_for(teacher), every_kind["assessment"]).content.decode()
+    assert "data-save-url" not in content
+    assert "/autosave" not in content
+    assert "data-auto-submit" not in content
+    assert "data-review-link" not in content
+    assert '<button class="btn btn-primary" type="button" disabled>Review and submit</button>' in (
+        content
+    )
+    assert "All answers are saved" not in content
+    assert "Preview: answers are not saved." in content
+
+
+def test_preview_without_time_limit_has_no_countdown(client_for, teacher, assessment):
+    content = _preview(client_for(teacher), assessment).content.decode()
+    assert "data-countdown" not in content
+
+
+def test_preview_creates_no_attempt_or_response(client_for, teacher, every_kind):
+    response = _preview(client_for(teacher), every_kind["assessment"])
+    assert response.status_code == 200
+    assert Attempt.objects.count() == 0
+    assert Response.objects.count() == 0
+
+
+def test_preview_lists_problems(client_for, teacher):
     assessment = AssessmentFactory(owner=teacher)
     ExtendedQuestionFactory(assessment=assessment, levels=False)
-    response = admin_client.get(
-        reverse("admin:assessments_assessment_preview", args=[assessment.pk])
-    )
-    assert "<li>Q1: It needs a mark scheme (levels).</li>" in response.content.decode()
+    SingleChoiceQuestionFactory(assessment=assessment, correct=[])
+    content = _preview(client_for(teacher), assessment).content.decode()
+    assert "Not ready to set to a class:" in content
+    assert "<li>Q1: It needs a mark scheme (levels).</li>" in content
+    assert "<li>Q2: " in content
 
 
 def test_preview_of_someone_elses_assessment_is_404(client_for, teacher, others_assessment):
-    response = client_for(teacher).get(
-        reverse("admin:assessments_assessment_preview", args=[others_assessment.pk])
-    )
+    response = _preview(client_for(teacher), others_assessment)
     assert response.status_code == 404
 
 
-def test_preview_query_count_is_constant(admin_client, assessment, django_assert_num_queries):
+def test_preview_sends_a_student_to_the_admin_login(client_for, student, assessment):
     url = reverse("admin:assessments_assessment_preview", args=[assessment.pk])
-    admin_client.get(url)
-    with django_assert_num_queries(7):
-        admin_client.get(url)
-    for _ in range(3):
-        q = GridQuestionFactory(assessment=assessment)
-        QuestionSourceFactory(question=q)
-    with django_assert_num_queries(7):
-        admin_client.get(url)
+    response = client_for(student).get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_preview_query_count_is_constant(client_for, teacher, count, django_assert_num_queries):
+    assessment = AssessmentFactory(owner=teacher)
+    kinds = [SingleChoiceQuestionFactory, ExtendedQuestionFactory, GridQuestionFactory]
+    for i in range(count):
+        question = kinds[i % 3](assessment=assessment, position=i)
+        QuestionSourceFactory(question=question)
+    client = client_for(teacher)
+    with django_assert_num_queries(8):
+        response = _preview(client, assessment)
+    assert response.content.decode().count("data-question ") == count
 
 
 def test_duplicate_action(client_for, teacher, assessment):
