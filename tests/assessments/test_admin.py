@@ -17,6 +17,7 @@ from assessments.models import (
 from tests.factories import (
     AssessmentFactory,
     AssignmentFactory,
+    DocumentFactory,
     ExcerptFactory,
     ExtendedQuestionFactory,
     ExtensionFactory,
@@ -231,8 +232,9 @@ def every_kind(teacher):
     short = ShortAnswerQuestionFactory(assessment=assessment, position=2)
     extended = ExtendedQuestionFactory(assessment=assessment, position=3, asks_for_evidence=True)
     grid = GridQuestionFactory(assessment=assessment, position=4)
-    excerpt_a = ExcerptFactory(text="The sailors demanded free soviets.\n\nThe Party refused.")
-    excerpt_b = ExcerptFactory(text="Trotsky ordered the assault across the ice.")
+    text_a = "The sailors demanded free soviets.\n\nThe Party refused."
+    excerpt_a = ExcerptFactory(document=DocumentFactory(text=text_a), end=len(text_a))
+    excerpt_b = ExcerptFactory()
     for question in (extended, grid):
         QuestionSourceFactory(question=question, excerpt=excerpt_a, label="A")
         QuestionSourceFactory(question=question, excerpt=excerpt_b, label="B")
