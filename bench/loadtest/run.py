@@ -70,12 +70,6 @@ def parse_args(argv):
         help="argon2 is production's (~150 ms CPU per login here); md5 keeps logins cheap",
     )
     parser.add_argument("--server-env", action="append", default=[], help="NAME=VALUE")
-    parser.add_argument(
-        "--autosave-via",
-        choices=["site", "proposal-fast-text", "proposal-cached-user"],
-        default="site",
-        help="send saves to a prototype of a proposed change (bench/views.py)",
-    )
     parser.add_argument("--label", default="")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--locust", default=os.environ.get("LOCUST", "locust"))
@@ -304,9 +298,7 @@ def _run(args, out, label, db_name, connection, timezone) -> int:
         "counter_path": str(out / "claimed.txt"),
         "finished_path": str(out / "finished.txt"),
         "connection_close": not args.keep_alive,
-        "autosave_prefix": "/work"
-        if args.autosave_via == "site"
-        else f"/bench/{args.autosave_via}",
+        "autosave_prefix": "/work",
     }
     (out / "plan.json").write_text(json.dumps(plan, indent=2))
     command = [
@@ -395,7 +387,7 @@ def _run(args, out, label, db_name, connection, timezone) -> int:
         "gunicorn": gunicorn.label,
         "server_env": args.server_env,
         "hasher": args.hasher,
-        "autosave_via": args.autosave_via,
+        "autosave_via": "site",  # earlier runs also drove prototypes of proposed changes
         "locust_processes": args.processes,
         "client_keep_alive": args.keep_alive,
         "wall_seconds": round(wall, 1),
