@@ -1,5 +1,6 @@
 """Benchmark sections; each returns rows of {name, value, target, ok, detail}."""
 
+import os
 import statistics
 import time
 
@@ -44,7 +45,10 @@ def bench_import(*, quick: bool):
             "value": f"{fresh:.2f} s",
             "target": "< 3 s",
             "ok": fresh < 3 and first.ok,
-            "detail": f"{totals['created']} documents, {totals['chronicle_entries']} chronicle",
+            "detail": (
+                f"{totals['created']} documents, {totals['chronicle_entries']} chronicle; "
+                f"load {os.getloadavg()[0]:.1f}"
+            ),
         },
         {
             "name": "import: again, nothing changed",
@@ -84,7 +88,10 @@ def bench_search(*, quick: bool):
     _multiply_corpus(copies - 1, Collection, Document)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE archive_document")
+            # What autovacuum does after a bulk load: statistics for the planner, and the
+            # visibility map that lets the rank's index-only scans skip the heap.
+            cursor.execute("VACUUM ANALYZE archive_document")
+            cursor.execute("VACUUM ANALYZE archive_document_term")
     _search_latencies(SEARCH_QUERIES[:3], 1)
     times = _search_latencies(SEARCH_QUERIES, 3 if quick else 5)
     rows.append(_search_row(f"search: corpus x {copies}", times, Document.objects.count()))
@@ -93,12 +100,18 @@ def bench_search(*, quick: bool):
 
 def _search_row(name, times, documents):
     p95 = _percentile(times, 95)
+    # The machine is shared: each query's best run shows what it costs when it gets a core.
+    best = [min(times[i :: len(SEARCH_QUERIES)]) for i in range(len(SEARCH_QUERIES))]
     return {
         "name": name,
         "value": f"p50 {_ms(statistics.median(times))}, p95 {_ms(p95)}",
         "target": "p95 < 30 ms",
         "ok": p95 < 0.030,
-        "detail": f"{documents} documents, {len(times)} queries ({connection.vendor})",
+        "detail": (
+            f"{documents} documents, {len(times)} queries ({connection.vendor}); best run of "
+            f"each query: p50 {_ms(statistics.median(best))}, max {_ms(max(best))}; "
+            f"load {os.getloadavg()[0]:.1f}"
+        ),
     }
 
 

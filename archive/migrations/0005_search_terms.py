@@ -7,7 +7,7 @@ same query. The table is kept by a trigger on archive_document, so every write p
 admin, bulk_create) keeps it in step; the GIN index still decides what matches. SQLite keeps
 bm25 over FTS5 and needs nothing here.
 
-score = sum of the lexeme's occurrence weights (title 1.0, topic 0.4, text 0.2, as in
+score = the lexeme's occurrences, weighted (title 1.0, topic 0.4, text 0.2, as in
 ts_rank) / (1 + ln(number of lexemes)), the length normalisation ts_rank_cd used (option 1).
 """
 
@@ -25,21 +25,28 @@ PG_FORWARD = [
     # No foreign key: TRUNCATE archive_document (test flushes) would refuse; the trigger
     # clears a document's rows instead, also before an insert that reuses an id.
     "CREATE INDEX archive_document_term_document ON archive_document_term (document_id)",
+    # The vector and its length are read once into variables: NEW's fields stay TOASTed,
+    # and reading one per lexeme would de-TOAST it every time.
     """
     CREATE FUNCTION archive_document_terms() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        vector tsvector;
+        norm real;
     BEGIN
         IF TG_OP = 'DELETE' THEN
             DELETE FROM archive_document_term WHERE document_id = OLD.id;
             RETURN NULL;
         END IF;
         DELETE FROM archive_document_term WHERE document_id = NEW.id;
+        vector := NEW.search_vector;
+        norm := 1 + ln(greatest(length(vector), 1));
         INSERT INTO archive_document_term (lexeme, document_id, score)
         SELECT u.lexeme, NEW.id,
-               coalesce((SELECT sum(CASE w WHEN 'A' THEN 1.0 WHEN 'B' THEN 0.4
-                                           WHEN 'C' THEN 0.2 ELSE 0.1 END)
-                         FROM unnest(u.weights) w), 0.1)
-               / (1 + ln(greatest(length(NEW.search_vector), 1)))
-        FROM unnest(NEW.search_vector) u;
+               (cardinality(array_positions(u.weights, 'A'))
+                + 0.4 * cardinality(array_positions(u.weights, 'B'))
+                + 0.2 * cardinality(array_positions(u.weights, 'C'))
+                + 0.1 * cardinality(array_positions(u.weights, 'D'))) / norm
+        FROM unnest(vector) u;
         RETURN NULL;
     END
     $$
@@ -59,13 +66,23 @@ PG_FORWARD = [
     """,
     # Documents imported before this migration.
     """
-    INSERT INTO archive_document_term (lexeme, document_id, score)
-    SELECT u.lexeme, d.id,
-           coalesce((SELECT sum(CASE w WHEN 'A' THEN 1.0 WHEN 'B' THEN 0.4
-                                       WHEN 'C' THEN 0.2 ELSE 0.1 END)
-                     FROM unnest(u.weights) w), 0.1)
-           / (1 + ln(greatest(length(d.search_vector), 1)))
-    FROM archive_document d, unnest(d.search_vector) u
+    DO $$
+    DECLARE
+        doc record;
+        norm real;
+    BEGIN
+        FOR doc IN SELECT id, search_vector FROM archive_document LOOP
+            norm := 1 + ln(greatest(length(doc.search_vector), 1));
+            INSERT INTO archive_document_term (lexeme, document_id, score)
+            SELECT u.lexeme, doc.id,
+                   (cardinality(array_positions(u.weights, 'A'))
+                    + 0.4 * cardinality(array_positions(u.weights, 'B'))
+                    + 0.2 * cardinality(array_positions(u.weights, 'C'))
+                    + 0.1 * cardinality(array_positions(u.weights, 'D'))) / norm
+            FROM unnest(doc.search_vector) u;
+        END LOOP;
+    END
+    $$
     """,
 ]
 PG_BACKWARD = [
