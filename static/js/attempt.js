@@ -306,7 +306,7 @@
     var mine = snapshot(q);
     writeLocal(q, mine);
     var when = server.saved_at ? " at " + clock(server.saved_at) : "";
-    var other = el("div", { "class": "other-version mb-2", tabindex: "0", "aria-label": "The other version" },
+    var other = el("div", { "class": "other-version mb-2", role: "group", tabindex: "0", "aria-label": "The other version" },
       describe(q, server));
     showNotice(q, "alert", [
       el("p", { "class": "mb-1 fw-semibold" }, "This answer was changed in another tab or on another device" + when + "."),
@@ -339,7 +339,7 @@
     var at = clock(new Date(local.at));
     showNotice(q, "status", [
       el("p", { "class": "mb-2" }, "You have unsaved work from " + at + " on this device — restore it?"),
-      el("div", { "class": "other-version mb-2", tabindex: "0", "aria-label": "The unsaved work" }, describe(q, local.data)),
+      el("div", { "class": "other-version mb-2", role: "group", tabindex: "0", "aria-label": "The unsaved work" }, describe(q, local.data)),
       button("Restore it", function () {
         apply(q, local.data);
         hideNotice(q);
