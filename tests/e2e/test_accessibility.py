@@ -371,3 +371,69 @@ def test_archive_document_and_search_reached_from_a_lesson(page, login, live_ser
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name=re.compile("match “grain”"))).to_be_visible()
     assert_accessible(page)
+
+
+def test_feedback_page_before_release(page, login, live_server, work):
+    login("sam")
+    page.goto(f"{live_server.url}/work/feedback/{work['on_time'].pk}/")
+
+    expect(page.get_by_test_id("not-released")).to_contain_text("not released feedback")
+    assert_accessible(page)
+
+
+def test_home_page_with_work(page, login, live_server, work, lesson):
+    login("sam")
+
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page)
+
+
+def test_my_units_when_none_is_given(page, login, live_server, student):
+    login("sam")
+    page.goto(f"{live_server.url}/units/")
+
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page)
+
+
+def test_password_change_with_a_wrong_old_password(page, login, live_server, student):
+    login("sam")
+    page.goto(f"{live_server.url}/password/")
+    page.get_by_label("Old password").fill("not-my-password")
+    page.get_by_role("textbox", name="New password*", exact=True).fill("a-new-long-passphrase-1917")
+    page.get_by_label("New password confirmation").fill("a-new-long-passphrase-1917")
+    page.get_by_role("button", name=re.compile("Change", re.I)).click()
+
+    expect(page.get_by_text(re.compile("old password was entered incorrectly"))).to_be_visible()
+    assert_accessible(page)
+
+
+def test_archive_browse_chronicle_and_a_missing_page(page, login, live_server, lesson):
+    login("sam")
+    page.goto(f"{live_server.url}/archive/")
+    expect(page.get_by_role("heading", name="Archive", level=1)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Chronicle of events").click()
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/archive/documents/999999/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/work/my/", "feedback", "/work/my/progress/", "document", "/archive/?q=grain", "unit"],
+)
+def test_student_pages_reflow_at_320_px(page, login, live_server, work, lesson, path):
+    targets = {
+        "feedback": f"/work/feedback/{work['returned'].pk}/",
+        "document": lesson["document"].get_absolute_url(),
+        "unit": lesson["unit"].get_absolute_url(),
+    }
+    page.set_viewport_size({"width": 320, "height": 700})
+    login("sam")
+    page.goto(f"{live_server.url}{targets.get(path, path)}")
+
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the page scrolls sideways: {widths[0]}px in {widths[1]}px"
