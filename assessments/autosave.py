@@ -14,6 +14,7 @@ attempt, choices, claims and sources), never through a join. Django turns a join
 waiting for the row lock, not the version, and the second save would overwrite the first.
 """
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -307,8 +308,10 @@ def response_save(
     )
 
 
-def _text_save_sql() -> str:
-    """The ORM's conditional UPDATE for a text-only save, written out once per process.
+@functools.cache
+def _text_save_sql(vendor: str) -> str:
+    """The ORM's conditional UPDATE for a text-only save, written out once per process (and
+    database vendor, whose quoting it uses).
 
     Typing makes most saves; compiling this statement through the ORM costs ~1.2 ms of CPU,
     more than the write itself. Same conditions, same single statement, the attempt check an
@@ -333,13 +336,8 @@ def _text_save_sql() -> str:
     )
 
 
-_TEXT_SAVE_SQL: dict[str, str] = {}
-
-
 def _save_text(*, student, attempt_id, response_id, version, text, now) -> int:
-    sql = _TEXT_SAVE_SQL.get(connection.vendor) or _TEXT_SAVE_SQL.setdefault(
-        connection.vendor, _text_save_sql()
-    )
+    sql = _text_save_sql(connection.vendor)
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(

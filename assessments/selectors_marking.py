@@ -404,17 +404,22 @@ def marking_overview(
     )
 
 
+def _open_blind_requests(user):
+    """Second-marking requests to `user` not yet completed: while one is open, the first marks of
+    its assignment are hidden from them."""
+    return SecondMarking.objects.filter(second_marker=user, completed_at__isnull=True)
+
+
+def blind_requests(*, user, assignment) -> list[SecondMarking]:
+    """The open blind second markings `user` has on `assignment`, oldest first. One query."""
+    return list(_open_blind_requests(user).filter(assignment=assignment).order_by("pk"))
+
+
 def open_second_marking_for(*, user, response: Response) -> SecondMarking | None:
     """The user's unfinished blind second marking that samples this response, if any. One
     query. While it is open the user must not see the first mark (the views send them to the
     blind screen)."""
-    return (
-        SecondMarking.objects.filter(
-            second_marker=user, completed_at__isnull=True, responses=response
-        )
-        .order_by("pk")
-        .first()
-    )
+    return _open_blind_requests(user).filter(responses=response).order_by("pk").first()
 
 
 def blind_assignment_ids(*, user, classroom=None, assignment=None) -> frozenset[int]:
@@ -422,7 +427,7 @@ def blind_assignment_ids(*, user, classroom=None, assignment=None) -> frozenset[
     second-marking a sample blind: a request to them not yet completed. While it is open no page
     or export may show them that assignment's first marks or comments (results, sources, class
     overview, skills, progress, exports). One query."""
-    requests = SecondMarking.objects.filter(second_marker=user, completed_at__isnull=True)
+    requests = _open_blind_requests(user)
     if classroom is not None:
         requests = requests.filter(assignment__classroom=classroom)
     if assignment is not None:

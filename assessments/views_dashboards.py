@@ -12,7 +12,6 @@ from django.utils.safestring import mark_safe
 from accounts.models import Classroom, User
 from accounts.permissions import get_classroom_for_teacher, teacher_required
 from assessments import dashboards, exports, selectors_marking, services
-from assessments.models import SecondMarking
 from assessments.permissions import get_assignment_for_teacher
 
 BLIND_REFUSAL = "You are second-marking this assignment blind; results open when you have finished."
@@ -25,11 +24,7 @@ def _student_of_class(classroom: Classroom, pk) -> User:
 def _blind_refusal(request, assignment):
     """A 403 page saying why, while the user second-marks this assignment blind (its results,
     sources and exports would show them the first marks); None otherwise. One query."""
-    seconds = list(
-        SecondMarking.objects.filter(
-            assignment=assignment, second_marker=request.user, completed_at__isnull=True
-        ).order_by("pk")
-    )
+    seconds = selectors_marking.blind_requests(user=request.user, assignment=assignment)
     if not seconds:
         return None
     return render(
