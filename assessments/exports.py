@@ -24,12 +24,14 @@ the responses file runs its queries while the response streams and reads the ans
 `.iterator()`, so memory stays flat however many there are.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import Case, OuterRef, Subquery, When
+from django.db.models import Case, OuterRef, Subquery, TextField, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -256,9 +258,9 @@ RESPONSE_FIELDS = (
     "attempt__student__username",
     "question_id",
     "text",
-    "choices",
-    "grid",
-    "citations",
+    "choices_json",
+    "grid_json",
+    "citations_json",
     "auto_score",
     "mark__score",
     "mark__level__number",
@@ -367,14 +369,22 @@ def _response_rows(*, assignments, classroom: Classroom, blind=frozenset()) -> I
             )
         )
         student_order.insert(0, "anonymous_order")
-    queryset = queryset.order_by(
-        "attempt__assignment__due_at",
-        "attempt__assignment_id",
-        *student_order,
-        "attempt__student_id",
-        "question__position",
-        "question_id",
-    ).values_list(*RESPONSE_FIELDS)
+    # The answers' JSON as text, decoded only when not empty: JSONField's decoding of three
+    # columns on every row was a third of the time of a 15,000-row file.
+    queryset = (
+        queryset.annotate(
+            **{f"{name}_json": Cast(name, TextField()) for name in ("choices", "grid", "citations")}
+        )
+        .order_by(
+            "attempt__assignment__due_at",
+            "attempt__assignment_id",
+            *student_order,
+            "attempt__student_id",
+            "question__position",
+            "question_id",
+        )
+        .values_list(*RESPONSE_FIELDS)
+    )
 
     # Constant per question, assignment, student and marker: built once, not once a row.
     fixed = {
@@ -409,6 +419,7 @@ def _response_rows(*, assignments, classroom: Classroom, blind=frozenset()) -> I
         marker_username,
         marked_at,
     ) in queryset.iterator(chunk_size=2000):
+        chosen, grid, citations = _decoded(chosen), _decoded(grid), _decoded(citations)
         question = questions[question_id]
         if assignment_id in blind:  # the first marks stay unseen while they second-mark
             auto_score = mark_score = level = comment = marked_at = None
@@ -452,6 +463,13 @@ def _response_rows(*, assignments, classroom: Classroom, blind=frozenset()) -> I
             marker,
             marked_at,
         ]
+
+
+EMPTY_JSON = frozenset({None, "", "[]", "{}", "null"})
+
+
+def _decoded(raw: str | None):
+    return None if raw in EMPTY_JSON else json.loads(raw)
 
 
 def _choices_text(chosen, texts: dict[int, str]) -> str | None:

@@ -204,6 +204,8 @@ def _as_csv(row):
             return value.strftime("%Y-%m-%d %H:%M")
         if isinstance(value, str) and value.startswith("="):
             return "'" + value
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))  # XLSX has one number type: openpyxl reads 3 back as 3.0
         return str(value)
 
     return [cell(v) for v in row]
