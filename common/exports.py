@@ -51,7 +51,7 @@ class _Echo:
 def csv_chunks(header: Row, rows: Iterable[Row]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     # Headers carry titles teachers typed (assessment, question): neutralise them too.
-    yield "\ufeff" + writer.writerow([_csv_cell(v) for v in header])
+    yield "\ufeff" + writer.writerow([_csv_cell(v) for v in unique_titles(header)])
     for row in rows:
         yield writer.writerow([_csv_cell(v) for v in row])
 

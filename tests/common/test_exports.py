@@ -75,3 +75,18 @@ def test_csv_header_cells_are_neutralised_too():
     text = csv_text(["student", "=cmd|' /C calc'!A0"], [["Ann", 1]])
     header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert header == ["student", "'=cmd|' /C calc'!A0"]
+
+
+def test_repeated_column_titles_are_numbered_alike_in_csv_and_xlsx():
+    header = ["Student", "Q1", "Q1", "Q1 (2)"]
+    rows = [["Ann", 1, 2, 3]]
+    csv_header = next(csv.reader(io.StringIO(csv_text(header, rows).lstrip("\ufeff"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(header, rows))).active
+    xlsx_rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert csv_header == xlsx_rows[0] == ["Student", "Q1", "Q1 (2)", "Q1 (2) (2)"]
+    assert xlsx_rows[1] == ["Ann", 1, 2, 3]
+
+
+def test_xlsx_of_no_rows_has_its_header_only():
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(["Student", "Mark"], []))).active
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["Student", "Mark"]]
