@@ -26,6 +26,12 @@ def neutralise(value: str) -> str:
 
 
 def _csv_cell(value: Cell) -> str | int | float:
+    # Exact-type checks first: a responses file is hundreds of thousands of str and int cells.
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    if kind is int or kind is float:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -43,17 +49,22 @@ def _csv_cell(value: Cell) -> str | int | float:
     return neutralise(str(value))
 
 
-class _Echo:
-    def write(self, value):
-        return value
+CSV_ROWS_PER_CHUNK = 200  # one streamed chunk per 200 rows, not per row: per-chunk cost is real
 
 
 def csv_chunks(header: Row, rows: Iterable[Row]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     # Headers carry titles teachers typed (assessment, question): neutralise them too.
-    yield "\ufeff" + writer.writerow([_csv_cell(v) for v in unique_titles(header)])
-    for row in rows:
-        yield writer.writerow([_csv_cell(v) for v in row])
+    buffer.write("\ufeff")
+    writer.writerow([_csv_cell(v) for v in unique_titles(header)])
+    for count, row in enumerate(rows, 1):
+        writer.writerow([_csv_cell(v) for v in row])
+        if count % CSV_ROWS_PER_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def csv_response(filename: str, header: Row, rows: Iterable[Row]) -> StreamingHttpResponse:
@@ -83,12 +94,15 @@ def unique_titles(header: Row) -> list[str]:
 
 
 def _xlsx_cell(value: Cell):
-    if value is None or value == "":
-        return None
+    kind = type(value)
+    if kind is str:
+        return value or None  # the writer keeps every str a string cell: never a formula
+    if kind is int or kind is float or value is None:
+        return value
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float | str):
-        return value  # the writer keeps every str a string cell: never a formula or a number
+        return value
     if isinstance(value, datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         return local.replace(tzinfo=None)
