@@ -280,11 +280,13 @@ def measure(built: dict, *, label: str, runs: int) -> list[dict]:
                 + (f", {count} assignments" if url_name.startswith(("class", "student")) else ""),
             )
         )
+    # The target is < 1 s for a file of 300 students x 50 questions: the class files here hold
+    # `count` assignments of it, so `count` times the data, and their yardstick is `count` s.
     exports = [
-        ("export", "assignment_export", assignment.pk, ""),
-        ("class export", "class_export", classroom.pk, f", {count} assignments"),
+        ("export", "assignment_export", assignment.pk, "", 1),
+        ("class export", "class_export", classroom.pk, f", {count} assignments", count),
     ]
-    for name, url_name, pk, note in exports:
+    for name, url_name, pk, note, scale in exports:
         for kind in ("marks", "responses"):
             for fmt in ("csv", "xlsx"):
                 url = reverse(f"assessments:{url_name}", args=[pk, kind, fmt])
@@ -294,8 +296,10 @@ def measure(built: dict, *, label: str, runs: int) -> list[dict]:
                         f"results: {name} {kind} {fmt} {label}",
                         seconds,
                         queries,
-                        EXPORT_TARGET_S,
-                        "< 1 s, <= 12 queries",
+                        EXPORT_TARGET_S * scale,
+                        "< 1 s, <= 12 queries"
+                        if scale == 1
+                        else f"< 1 s per assignment ({scale}: < {scale} s), <= 12 queries",
                         detail=f"{size / 1024:.0f} KB{note}",
                     )
                 )

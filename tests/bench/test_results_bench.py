@@ -43,6 +43,14 @@ def test_results_section_times_every_dashboard_and_export():
         value = row["value"]  # "12 ms, 9 queries"
         queries = int(value.split(", ")[1].split()[0])
         assert 0 < queries <= 12, row
-        assert row["target"] in ("< 200 ms, <= 12 queries", "< 1 s, <= 12 queries")
+        # A class file holds every assignment's data: its yardstick grows with them.
+        class_file = row["name"].startswith("results: class export")
+        assert row["target"] == (
+            "< 1 s per assignment (2: < 2 s), <= 12 queries"
+            if class_file
+            else "< 1 s, <= 12 queries"
+            if "export" in row["name"]
+            else "< 200 ms, <= 12 queries"
+        ), row
         assert "KB" in row["detail"]
     assert rows[2]["detail"].endswith(", 2 assignments")
