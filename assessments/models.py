@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -40,6 +41,12 @@ class Assessment(TimeStampedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_assessments"
     )
+    # A fresh random value whenever the paper a student sees may have changed: the assessment,
+    # its questions, choices, claims and sources, or the excerpts, documents, collections and
+    # authors they show (assessments/content_version.py). The attempt page caches what every
+    # student sees under it. Random, not a counter: a save from a stale copy of the row cannot
+    # bring back a value that was already used.
+    content_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
 

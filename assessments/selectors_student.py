@@ -3,10 +3,16 @@
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache, cached_property
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.template import engines
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 
 from archive.models import Excerpt
 from assessments import windows
@@ -207,6 +213,8 @@ def source_heading(label: str) -> str:
 
 
 GRID_ANSWERS = (("agree", "Agrees"), ("disagree", "Disagrees"), ("silent", "Silent"))
+CHECKED = mark_safe(" checked")  # noqa: S308 - a constant
+HIDDEN = mark_safe(" hidden")  # noqa: S308 - a constant
 
 
 @dataclass(frozen=True)
@@ -249,6 +257,14 @@ class CitationView:
 
 @dataclass
 class QuestionView:
+    """A question with the student's response, as the attempt page shows it.
+
+    The properties below `grid_rows` are what `_question.html` prints of the response; the
+    attempt page's cache (assessments/attempt_page.py) renders the template once with
+    placeholders for them and fills them in per student, so the template must print nothing
+    else of the response.
+    """
+
     number: int
     question: Question
     response: Response
@@ -257,10 +273,11 @@ class QuestionView:
     claims: list
     grid_labels: list[str]
     citations: list[CitationView] = field(default_factory=list)
+    html: str = ""  # the rendered card, when the attempt page's cache made it
 
     grid_answers = GRID_ANSWERS
 
-    @property
+    @cached_property
     def chosen(self) -> set[int]:
         return {int(c) for c in self.response.choices or () if str(c).isdigit()}
 
@@ -296,6 +313,86 @@ class QuestionView:
             for claim in self.claims
         ]
 
+    # --- what the answer form prints of the response ---
+
+    @property
+    def rid(self):
+        """The id the answer controls carry (an unsaved response of the preview: the question's)."""
+        return self.response.pk or self.question.pk
+
+    @property
+    def version(self) -> int:
+        return self.response.version
+
+    @property
+    def text(self) -> str:
+        return self.response.text
+
+    @property
+    def save_url(self) -> str:
+        return reverse("assessments:autosave", args=[self.response.attempt_id, self.response.pk])
+
+    @property
+    def saved_at_iso(self) -> str:
+        return self.response.saved_at.isoformat() if self.response.saved_at else ""
+
+    @property
+    def save_status(self) -> str:
+        if not self.response.saved_at:
+            return "Not answered yet"
+        return f"Saved {date_filter(template_localtime(self.response.saved_at), 'H:i')}"
+
+    def choice_checked(self, pk: int) -> str:
+        return CHECKED if pk in self.chosen else ""
+
+    def grid_checked(self, claim_pk: int, label: str, answer: str) -> str:
+        grid = self.response.grid if isinstance(self.response.grid, dict) else {}
+        return CHECKED if (grid.get(str(claim_pk)) or {}).get(label, "") == answer else ""
+
+    @property
+    def choice_inputs(self) -> list[tuple]:
+        """[(choice, " checked" or "")]"""
+        return [(choice, self.choice_checked(choice.pk)) for choice in self.choices]
+
+    @property
+    def grid_inputs(self) -> list[tuple]:
+        """[(claim, [(label, heading, [(answer, answer text, " checked" or "")])])]"""
+        return [
+            (
+                claim,
+                [
+                    (
+                        label,
+                        source_heading(label),
+                        [
+                            (answer, text, self.grid_checked(claim.pk, label, answer))
+                            for answer, text in GRID_ANSWERS
+                        ],
+                    )
+                    for label in self.grid_labels
+                ],
+            )
+            for claim in self.claims
+        ]
+
+    @property
+    def citation_items(self) -> str:
+        if not self.citations:
+            return ""
+        return _citation_items().render({"citations": self.citations})
+
+    @property
+    def no_citations_hidden(self) -> str:
+        return HIDDEN if self.citations else ""
+
+
+@cache
+def _citation_items():
+    return engines["django"].from_string(
+        '{% load l10n %}{% localize off %}{% for c in citations %}{% include "assessments/student/'
+        '_citation.html" with removable=True %}{% endfor %}{% endlocalize %}'
+    )
+
 
 def paragraphs_of(excerpt: Excerpt) -> list[Paragraph]:
     """The excerpt's paragraphs with offsets into the document (excerpt start + offset)."""
@@ -312,7 +409,7 @@ def paragraphs_of(excerpt: Excerpt) -> list[Paragraph]:
     return paragraphs
 
 
-def _sources_queryset():
+def sources_queryset():
     # Documents come without their full text: the excerpts carry what is shown.
     return (
         QuestionSource.objects.select_related("excerpt__document__collection")
@@ -321,56 +418,81 @@ def _sources_queryset():
     )
 
 
+@dataclass(frozen=True)
+class QuestionParts:
+    """What a QuestionView shows of the question alone, the same for every student."""
+
+    question: Question
+    sources: list[SourceView]
+    choices: list
+    claims: list
+    grid_labels: list[str]
+
+
+def question_parts(question: Question, pane: dict[str, SourceView]) -> QuestionParts:
+    """Expects `choices`, `claims` and `sources` (as `sources_queryset`) prefetched. Adds the
+    question's sources to `pane` (key: SourceView) in order of first use."""
+    sources = []
+    for qs in question.sources.all():
+        key = f"{qs.excerpt_id}-{qs.label}"
+        if key not in pane:
+            pane[key] = SourceView(
+                key=key, label=qs.label, excerpt=qs.excerpt, paragraphs=paragraphs_of(qs.excerpt)
+            )
+        sources.append(pane[key])
+    claims = list(question.claims.all())
+    labels = [s.label for s in sources]
+    if not labels:
+        labels = sorted({label for claim in claims for label in claim.expected or {}})
+    return QuestionParts(
+        question=question,
+        sources=sources,
+        choices=list(question.choices.all()),
+        claims=claims,
+        grid_labels=labels,
+    )
+
+
+def question_view(parts: QuestionParts, *, number: int, response: Response) -> QuestionView:
+    """The question with the student's response and its citations. No queries."""
+    view = QuestionView(
+        number=number,
+        question=parts.question,
+        response=response,
+        sources=parts.sources,
+        choices=parts.choices,
+        claims=parts.claims,
+        grid_labels=parts.grid_labels,
+    )
+    by_excerpt = {s.excerpt.pk: s for s in parts.sources}
+    for citation in response.citations or ():
+        source = by_excerpt.get(citation.get("excerpt"))
+        if source is None:
+            continue  # the teacher changed the question's sources since
+        view.citations.append(
+            CitationView(
+                excerpt=source.excerpt.pk,
+                document=source.excerpt.document_id,
+                start=citation["start"],
+                end=citation["end"],
+                source=source,
+                quote=source.quote(citation["start"], citation["end"]),
+            )
+        )
+    return view
+
+
 def _question_views(responses) -> tuple[list[QuestionView], list[SourceView]]:
     """QuestionViews for responses in question order, and the sources pane (each labelled
     excerpt once, in order of first use). No queries of its own: expects each response's
-    `question` with `choices`, `claims` and `sources` (as `_sources_queryset`) prefetched.
+    `question` with `choices`, `claims` and `sources` (as `sources_queryset`) prefetched.
     The responses need not be saved.
     """
     pane: dict[str, SourceView] = {}
-    views = []
-    for number, response in enumerate(responses, start=1):
-        question = response.question
-        sources = []
-        for qs in question.sources.all():
-            key = f"{qs.excerpt_id}-{qs.label}"
-            if key not in pane:
-                pane[key] = SourceView(
-                    key=key,
-                    label=qs.label,
-                    excerpt=qs.excerpt,
-                    paragraphs=paragraphs_of(qs.excerpt),
-                )
-            sources.append(pane[key])
-        claims = list(question.claims.all())
-        labels = [s.label for s in sources]
-        if not labels:
-            labels = sorted({label for claim in claims for label in claim.expected or {}})
-        view = QuestionView(
-            number=number,
-            question=question,
-            response=response,
-            sources=sources,
-            choices=list(question.choices.all()),
-            claims=claims,
-            grid_labels=labels,
-        )
-        by_excerpt = {s.excerpt.pk: s for s in sources}
-        for citation in response.citations or ():
-            source = by_excerpt.get(citation.get("excerpt"))
-            if source is None:
-                continue  # the teacher changed the question's sources since
-            view.citations.append(
-                CitationView(
-                    excerpt=source.excerpt.pk,
-                    document=source.excerpt.document_id,
-                    start=citation["start"],
-                    end=citation["end"],
-                    source=source,
-                    quote=source.quote(citation["start"], citation["end"]),
-                )
-            )
-        views.append(view)
+    views = [
+        question_view(question_parts(response.question, pane), number=number, response=response)
+        for number, response in enumerate(responses, start=1)
+    ]
     return views, list(pane.values())
 
 
@@ -385,7 +507,7 @@ def attempt_questions(*, attempt: Attempt) -> tuple[list[QuestionView], list[Sou
         .prefetch_related(
             "question__choices",
             "question__claims",
-            Prefetch("question__sources", queryset=_sources_queryset()),
+            Prefetch("question__sources", queryset=sources_queryset()),
         )
         .order_by("question__position", "question__pk")
     )
@@ -403,7 +525,7 @@ def preview_questions(*, assessment: Assessment) -> tuple[list[QuestionView], li
         "choices",
         "claims",
         "levels",
-        Prefetch("sources", queryset=_sources_queryset()),
+        Prefetch("sources", queryset=sources_queryset()),
     ).order_by("position", "pk")
     return _question_views(Response(question=question) for question in questions)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import student_required
-from assessments import selectors_marking, selectors_student, services, windows
+from assessments import attempt_page, selectors_marking, selectors_student, services, windows
 from assessments.autosave import MAX_ANSWER_CHARS
 from assessments.models import Attempt
 
@@ -20,8 +20,16 @@ COUNTDOWN_WITHIN_SECONDS = 2 * 60 * 60
 
 @student_required
 def my_work(request):
-    services.attempts_submit_expired(student=request.user)
-    work = selectors_student.my_work(student=request.user)
+    now = timezone.now()
+    work = selectors_student.my_work(student=request.user, now=now)
+    # The page lists every attempt in progress, so it knows whether one ran out of time: sweep
+    # (and read again) only then, instead of asking the database on every visit.
+    if any(
+        not windows.accepts_saves(deadline_at=item.attempt.deadline_at, now=now)
+        for item in work.in_progress
+    ):
+        services.attempts_submit_expired(student=request.user, now=now)
+        work = selectors_student.my_work(student=request.user, now=now)
     return render(request, "assessments/student/my_work.html", {"work": work})
 
 
@@ -41,9 +49,16 @@ def attempt_start(request, pk):
 def attempt_detail(request, pk):
     attempt = selectors_student.get_attempt_for_student(student=request.user, pk=pk)
     now = timezone.now()
-    questions, sources = selectors_student.attempt_questions(attempt=attempt)
     in_progress = attempt.status == Attempt.Status.IN_PROGRESS
     time_up = in_progress and not windows.accepts_saves(deadline_at=attempt.deadline_at, now=now)
+    cached = (
+        attempt_page.answerable_questions(attempt=attempt) if in_progress and not time_up else None
+    )
+    if cached is not None:
+        questions, sources, sources_html = cached
+    else:
+        questions, sources = selectors_student.attempt_questions(attempt=attempt)
+        sources_html = ""
     remaining = (attempt.deadline_at - now).total_seconds()
     context = {
         "attempt": attempt,
@@ -51,6 +66,7 @@ def attempt_detail(request, pk):
         "assessment": attempt.assignment.assessment,
         "questions": questions,
         "sources": sources,
+        "sources_html": sources_html,
         "editable": in_progress and not time_up,
         "time_up": time_up,
         "now": now,

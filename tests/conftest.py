@@ -9,6 +9,7 @@ import os
 import pytest
 
 from accounts import cached_user
+from assessments import attempt_page
 from tests.factories import (
     AdminFactory,
     ClassroomFactory,
@@ -23,10 +24,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _forget_cached_users():
-    """Autosave's per-process user cache must not carry a user from one test to the next."""
+    """Autosave's per-process user cache must not carry a user from one test to the next, nor
+    the attempt page's papers (ids come back after a rollback on SQLite)."""
     cached_user.clear()
+    attempt_page.clear()
     yield
     cached_user.clear()
+    attempt_page.clear()
 
 
 @pytest.fixture

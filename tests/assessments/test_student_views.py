@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -219,9 +220,9 @@ def test_my_work_query_count_is_constant(
         _work_in_every_state(teacher, classroom, student)
     client = client_for(student)
 
-    # The user, the sweep for expired attempts (none), the assignments (with assessment and
-    # class), extensions, attempts.
-    with django_assert_num_queries(5):
+    # The user, the assignments (with assessment and class), extensions, attempts; no sweep
+    # for expired attempts, as none of those in progress has run out of time.
+    with django_assert_num_queries(4):
         response = client.get(MY_WORK)
 
     work = response.context["work"]
@@ -372,15 +373,22 @@ def test_attempt_page_query_count_is_constant(
         assessment=_assessment(teacher, questions=count), classroom=classroom
     )
     attempt = AttemptFactory(assignment=assignment, student=student)
+    other = AttemptFactory(assignment=assignment)
     client = client_for(student)
+    other_client = Client()
+    other_client.force_login(other.student)
 
-    # User, attempt (assignment, assessment, class), responses with questions, choices,
-    # claims, sources with excerpts and documents, authors.
-    with django_assert_num_queries(7):
+    # User, attempt (assignment, assessment, class); this process renders the paper: questions,
+    # choices, claims, sources with excerpts and documents, authors; the responses.
+    with django_assert_num_queries(8):
         response = client.get(attempt.get_absolute_url())
+    # Every later page of the same paper: user, attempt, responses.
+    with django_assert_num_queries(3):
+        again = other_client.get(other.get_absolute_url())
 
     assert response.status_code == 200
     assert response.content.decode().count("data-question ") == count
+    assert again.content.decode().count("data-question ") == count
 
 
 def test_attempt_page_with_a_time_limit_shows_the_countdown(
