@@ -7,7 +7,7 @@ rules themselves live in windows.py, the scoring rules in marking.py.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import Classroom, Enrolment
@@ -329,13 +329,11 @@ def assessment_duplicate(*, assessment: Assessment, owner) -> Assessment:
 # --- attempts ------------------------------------------------------------------------------
 
 
-def _in_progress(assignment: Assignment, student) -> Attempt | None:
+def _latest_attempt(assignment: Assignment, student) -> Attempt | None:
+    """The student's attempt with the highest number: the one in progress if any (an attempt is
+    started only after the previous one was submitted), and the count of attempts used."""
     return (
-        Attempt.objects.filter(
-            assignment=assignment, student=student, status=Attempt.Status.IN_PROGRESS
-        )
-        .order_by("-number")
-        .first()
+        Attempt.objects.filter(assignment=assignment, student=student).order_by("-number").first()
     )
 
 
@@ -356,19 +354,20 @@ def attempt_start(*, assignment: Assignment, student, now=None) -> Attempt:
     ).exists():
         raise PermissionDenied("You are not in the class this work was set to.")
     for _ in range(3):
-        current = _in_progress(assignment, student)
-        if current is not None:
-            if windows.accepts_saves(deadline_at=current.deadline_at, now=now):
-                return current
-            attempt_submit(attempt=current, now=now, auto=True)
+        latest = _latest_attempt(assignment, student)
+        if latest is not None and latest.status == Attempt.Status.IN_PROGRESS:
+            if windows.accepts_saves(deadline_at=latest.deadline_at, now=now):
+                return latest
+            attempt_submit(attempt=latest, now=now, auto=True)
+        used = latest.number if latest is not None else 0
         try:
-            return _attempt_create(assignment=assignment, student=student, now=now)
+            return _attempt_create(assignment=assignment, student=student, now=now, used=used)
         except IntegrityError:
             continue  # a concurrent request created it: go round and return that one
     raise WindowError("Your attempt could not be started. Reload the page and try again.")
 
 
-def _attempt_create(*, assignment: Assignment, student, now) -> Attempt:
+def _attempt_create(*, assignment: Assignment, student, now, used: int) -> Attempt:
     extension = Extension.objects.filter(assignment=assignment, student=student).first()
     close = windows.close_for(closes_at=assignment.closes_at, extension=extension)
     if now < assignment.opens_at:
@@ -377,12 +376,6 @@ def _attempt_create(*, assignment: Assignment, student, now) -> Attempt:
         raise WindowError(
             f"This assignment closed at {windows.when(close)}; it can no longer be started."
         )
-    used = (
-        Attempt.objects.filter(assignment=assignment, student=student).aggregate(n=Max("number"))[
-            "n"
-        ]
-        or 0
-    )
     if used >= assignment.attempts_allowed:
         allowed = assignment.attempts_allowed
         raise WindowError(
@@ -407,7 +400,7 @@ def _attempt_create(*, assignment: Assignment, student, now) -> Attempt:
         attempt.save(force_insert=True)
         Response.objects.bulk_create(
             Response(attempt=attempt, question_id=pk)
-            for pk in assignment.assessment.questions.values_list("pk", flat=True)
+            for pk in assignment.assessment.questions.order_by().values_list("pk", flat=True)
         )
     return attempt
 
