@@ -1,8 +1,8 @@
 """Full-text search over the archive: one function, the same behaviour on both databases.
 
 PostgreSQL matches the generated `search_vector` column (migration 0002, not on the model) with
-`websearch_to_tsquery` and ranks by per-document lexeme scores kept in `archive_document_term`
-(migration 0005); SQLite ranks the FTS5 table `archive_document_fts`
+a tsquery built term by term (see _pg_match) and ranks by per-document lexeme scores kept in
+`archive_document_term` (migration 0005); SQLite ranks the FTS5 table `archive_document_fts`
 with `bm25`. On both, the snippet is computed only for the requested page, highlight markers
 are control characters, and everything else is escaped before the markers become <mark>.
 
@@ -65,11 +65,20 @@ class SearchPage:
 
 
 @dataclass(frozen=True)
-class ParsedQuery:
-    """A websearch-style query: OR-groups that must all match, and phrases that must not."""
+class Term:
+    """A word or "quoted phrase" of the query: its tokens, and the text as typed."""
 
-    groups: tuple[tuple[str, ...], ...]
-    excluded: tuple[str, ...]
+    text: str  # the tokens, space-separated: what FTS5 gets, as one quoted string
+    raw: str  # as typed, hyphens kept: what PostgreSQL's parser gets
+    phrase: bool  # quoted, and more than one word: the words must come in this order
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A websearch-style query: OR-groups that must all match, and terms that must not."""
+
+    groups: tuple[tuple[Term, ...], ...]
+    excluded: tuple[Term, ...]
 
     @property
     def searchable(self) -> bool:
@@ -115,24 +124,26 @@ def search_documents(
 
 
 def parse_query(query: str) -> ParsedQuery:
-    groups: list[list[str]] = []
-    excluded: list[str] = []
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
     pending_or = False
     for match in islice(_TERM.finditer(query or ""), MAX_TERMS):
         negated = bool(match["neg"])
-        phrase = match["phrase"]
-        text = " ".join(_tokens(phrase if phrase is not None else match["word"]))
-        if phrase is None and not negated and text.lower() == "or":
+        quoted = match["phrase"] is not None
+        raw = match["phrase"] if quoted else match["word"]
+        text = " ".join(_tokens(raw))
+        if not quoted and not negated and text.lower() == "or":
             pending_or = True
             continue
         if not text or all(token.lower() in STOP_WORDS for token in text.split()):
             continue  # nothing searchable: punctuation, or stop words PostgreSQL would drop
+        term = Term(text=text, raw=" ".join(raw.split()), phrase=quoted and len(raw.split()) > 1)
         if negated:
-            excluded.append(text)
+            excluded.append(term)
         elif pending_or and groups:
-            groups[-1].append(text)
+            groups[-1].append(term)
         else:
-            groups.append([text])
+            groups.append([term])
         pending_or = False
     return ParsedQuery(groups=tuple(tuple(g) for g in groups), excluded=tuple(excluded))
 
@@ -140,12 +151,12 @@ def parse_query(query: str) -> ParsedQuery:
 def to_fts5_query(parsed: ParsedQuery) -> str:
     """An FTS5 expression in which every user term is a quoted string (never an operator)."""
 
-    def quoted(text: str) -> str:
-        return '"' + text.replace('"', '""') + '"'
+    def quoted(term: Term) -> str:
+        return '"' + term.text.replace('"', '""') + '"'
 
     expression = " AND ".join("(" + " OR ".join(map(quoted, g)) + ")" for g in parsed.groups)
-    for text in parsed.excluded:
-        expression = f"({expression}) NOT {quoted(text)}"
+    for term in parsed.excluded:
+        expression = f"({expression}) NOT {quoted(term)}"
     return expression
 
 
@@ -199,32 +210,40 @@ _PG_HEADLINE_OPTIONS = (
 # ts_headline parses the whole text it is given, which for a page of long speeches costs tens of
 # milliseconds. It is given a window instead: from a little before the first word that starts
 # like a query term (a regex on word prefixes, a cheap stand-in for stemming) to 800
-# characters on. ts_headline still decides what to highlight.
+# characters on. ts_headline still decides what to highlight. The regex looks in the first
+# 2,000 characters before the whole text: most matches are early, and a prefix is read from
+# TOAST in a few chunks where the whole of a long speech costs ~0.2 ms a document to fetch.
 SNIPPET_WINDOW, SNIPPET_LEAD = 800, 250  # 1,500 took twice as long, for snippets alike
+SNIPPET_PREFIX = 2000
 
-# websearch_to_tsquery is immutable, so the planner folds it to a constant and uses the GIN
-# index to decide what matches. The rank is read from archive_document_term (migration 0005):
-# the summed scores of the query's lexemes, an index-only scan each, instead of ts_rank_cd,
-# which de-TOASTs and walks the whole tsvector of every match (three times slower when a
-# query matches thousands of documents). ts_headline, the expensive part, runs only for the
-# rows of the page.
+# The match is built per term, so that an unquoted hyphenated word ("counter-revolution") is
+# its compound lexeme alone, through the english_whole_words configuration (migration 0006):
+# websearch_to_tsquery makes it the phrase 'counter-revolut' <-> 'counter' <-> 'revolut',
+# which finds the same documents (the parser always follows a compound with its parts) but
+# makes PostgreSQL re-read the whole tsvector of every candidate to check positions, twice
+# the time at 100 times the corpus. Quoted phrases keep phraseto_tsquery and its positions.
+# The tsquery functions and operators are immutable, so the planner folds the expression to a
+# constant and the GIN index decides what matches. The rank is read from archive_document_term
+# (migration 0005): the summed scores of the query's lexemes, an index-only scan each, instead
+# of ts_rank_cd, which de-TOASTs and walks the whole tsvector of every match (three times
+# slower when a query matches thousands of documents). ts_headline, the expensive part, runs
+# only for the rows of the page, with websearch_to_tsquery so that compounds' parts light up.
 _PG_PAGE = """
     SELECT page.id, page.rank, page.total,
            ts_headline('english', replace(
-               CASE WHEN length(d.text) <= %s THEN d.text
-                    ELSE substr(d.text, greatest(regexp_instr(d.text, %s, 1, 1, 0, 'i') - %s, 1),
-                                %s)
+               CASE WHEN octet_length(d.text) <= %s THEN d.text
+                    ELSE substr(d.text, greatest(coalesce(
+                        nullif(regexp_instr(substr(d.text, 1, %s), %s, 1, 1, 0, 'i'), 0),
+                        regexp_instr(d.text, %s, 1, 1, 0, 'i')) - %s, 1), %s)
                END, '<', chr(1)), websearch_to_tsquery('english', %s), %s)
     FROM (
-        SELECT d.id, coalesce(scores.score, 0) AS rank, count(*) OVER () AS total
+        SELECT d.id, coalesce(sum(t.score), 0) AS rank, count(*) OVER () AS total
         FROM archive_document d
-        LEFT JOIN (
-            SELECT t.document_id, sum(t.score) AS score
-            FROM archive_document_term t
-            WHERE t.lexeme = ANY (tsvector_to_array(to_tsvector('english', %s)))
-            GROUP BY t.document_id
-        ) scores ON scores.document_id = d.id
-        WHERE d.search_vector @@ websearch_to_tsquery('english', %s){within}
+        LEFT JOIN archive_document_term t
+               ON t.document_id = d.id
+              AND t.lexeme = ANY (tsvector_to_array(to_tsvector('english_whole_words', %s)))
+        WHERE d.search_vector @@ ({match}){within}
+        GROUP BY d.id
         ORDER BY rank DESC, d.id
         LIMIT %s OFFSET %s
     ) page
@@ -232,17 +251,34 @@ _PG_PAGE = """
     ORDER BY page.rank DESC, page.id
 """
 _PG_COUNT = """
-    SELECT count(*) FROM archive_document d
-    WHERE d.search_vector @@ websearch_to_tsquery('english', %s){within}
+    SELECT count(*) FROM archive_document d WHERE d.search_vector @@ ({match}){within}
 """
+
+
+def _pg_match(parsed: ParsedQuery) -> tuple[str, list[str]]:
+    """The query as a tsquery expression (every operand parenthesised: `&&`, `||` and `!!`
+    share one precedence in SQL) and its parameters."""
+    sql: list[str] = []
+    params: list[str] = []
+
+    def operand(term: Term) -> str:
+        params.append(term.raw)
+        if term.phrase:
+            return "phraseto_tsquery('english', %s)"
+        return "plainto_tsquery('english_whole_words', %s)"
+
+    for group in parsed.groups:
+        sql.append("(" + " || ".join(operand(term) for term in group) + ")")
+    sql.extend(f"(!! {operand(term)})" for term in parsed.excluded)
+    return " && ".join(sql), params
 
 
 def _window_pattern(parsed: ParsedQuery) -> str:
     """A PostgreSQL regex for the start of a word beginning like any wanted term."""
     prefixes = set()
     for group in parsed.groups:
-        for text in group:
-            words = text.split()
+        for term in group:
+            words = term.text.split()
             token = next((w for w in words if w.lower() not in STOP_WORDS), words[0])
             prefixes.add(token[: max(4, len(token) - 3)])
     return r"\m(" + "|".join(sorted(prefixes)) + ")"  # tokens are letters and digits only
@@ -250,18 +286,22 @@ def _window_pattern(parsed: ParsedQuery) -> str:
 
 def _postgresql(query, parsed, within, limit, offset):
     within_sql, within_params = _within_sql(within, "d.id")
-    window = [SNIPPET_WINDOW, _window_pattern(parsed), SNIPPET_LEAD, SNIPPET_WINDOW]
+    pattern = _window_pattern(parsed)
+    window = [SNIPPET_WINDOW, SNIPPET_PREFIX, pattern, pattern, SNIPPET_LEAD, SNIPPET_WINDOW]
     # The words that rank: every wanted term, none of the excluded ones.
-    wanted = " ".join(text for group in parsed.groups for text in group)
-    params = [*window, query, _PG_HEADLINE_OPTIONS, wanted, query]
+    wanted = " ".join(term.raw for group in parsed.groups for term in group)
+    match_sql, match_params = _pg_match(parsed)
+    params = [*window, query, _PG_HEADLINE_OPTIONS, wanted, *match_params]
     with connection.cursor() as cursor:
-        cursor.execute(_PG_PAGE.format(within=within_sql), [*params, *within_params, limit, offset])
+        page_sql = _PG_PAGE.format(match=match_sql, within=within_sql)
+        cursor.execute(page_sql, [*params, *within_params, limit, offset])
         rows = cursor.fetchall()
         if rows:
             return [(pk, rank, snippet) for pk, rank, _, snippet in rows], rows[0][2]
         if offset == 0:
             return [], 0
-        cursor.execute(_PG_COUNT.format(within=within_sql), [query, *within_params])
+        count_sql = _PG_COUNT.format(match=match_sql, within=within_sql)
+        cursor.execute(count_sql, [*match_params, *within_params])
         return [], cursor.fetchone()[0]
 
 

@@ -45,6 +45,34 @@ def test_phrase_search_needs_the_words_together(armies):
     assert set(titles(search_documents("red army"))) == {"Order one", "Order two"}
 
 
+@pytest.fixture
+def compounds(db):
+    return [
+        doc("Report one", "The counter-revolution gathered in the south."),
+        doc("Report two", "A counter stood by the door; the revolution came later."),
+        doc("Report three", "The revolution held the cities."),
+    ]
+
+
+def test_hyphenated_word_finds_the_compound_not_its_parts_apart(compounds):
+    page = search_documents("counter-revolution")
+    assert titles(page) == ["Report one"]
+    assert page.total == 1
+    assert "revolution</mark>" in page.hits[0].snippet
+
+
+def test_a_compound_still_answers_a_search_for_its_part(compounds):
+    found = titles(search_documents("revolution"))
+    assert set(found) == {"Report one", "Report two", "Report three"}
+
+
+def test_hyphenated_word_can_be_excluded(compounds):
+    assert set(titles(search_documents("revolution -counter-revolution"))) == {
+        "Report two",
+        "Report three",
+    }
+
+
 def test_excluded_word_and_phrase_are_left_out(armies):
     assert set(titles(search_documents("army -advanced"))) == {"Order two", "Order three"}
     assert set(titles(search_documents('army -"red army"'))) == {"Order two", "Order three"}
