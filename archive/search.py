@@ -1,7 +1,7 @@
 """Full-text search over the archive: one function, the same behaviour on both databases.
 
 PostgreSQL matches the generated `search_vector` column (migration 0002, not on the model) with
-a tsquery built term by term (see _pg_match) and ranks by per-document lexeme scores kept in
+conditions built term by term (see _pg_where) and ranks by per-document lexeme scores kept in
 `archive_document_term` (migration 0005); SQLite ranks the FTS5 table `archive_document_fts`
 with `bm25`. On both, the snippet is computed only for the requested page, highlight markers
 are control characters, and everything else is escaped before the markers become <mark>.
@@ -216,18 +216,20 @@ _PG_HEADLINE_OPTIONS = (
 SNIPPET_WINDOW, SNIPPET_LEAD = 800, 250  # 1,500 took twice as long, for snippets alike
 SNIPPET_PREFIX = 2000
 
-# The match is built per term, so that an unquoted hyphenated word ("counter-revolution") is
-# its compound lexeme alone, through the english_whole_words configuration (migration 0006):
-# websearch_to_tsquery makes it the phrase 'counter-revolut' <-> 'counter' <-> 'revolut',
-# which finds the same documents (the parser always follows a compound with its parts) but
-# makes PostgreSQL re-read the whole tsvector of every candidate to check positions, twice
-# the time at 100 times the corpus. Quoted phrases keep phraseto_tsquery and its positions.
-# The tsquery functions and operators are immutable, so the planner folds the expression to a
-# constant and the GIN index decides what matches. The rank is read from archive_document_term
-# (migration 0005): the summed scores of the query's lexemes, an index-only scan each, instead
-# of ts_rank_cd, which de-TOASTs and walks the whole tsvector of every match (three times
-# slower when a query matches thousands of documents). ts_headline, the expensive part, runs
-# only for the rows of the page, with websearch_to_tsquery so that compounds' parts light up.
+# The match is built per term (_pg_where). An unquoted hyphenated word ("counter-revolution")
+# is its compound lexeme alone, through the english_whole_words configuration (migration
+# 0006): websearch_to_tsquery makes it the phrase 'counter-revolut' <-> 'counter' <->
+# 'revolut', which finds the same documents (the parser always follows a compound with its
+# parts) but makes PostgreSQL re-read the whole tsvector of every candidate to check
+# positions. For the same reason a quoted phrase of two plain words is looked up as a lexeme
+# pair in archive_document_term (migration 0007), an index-only scan; longer phrases keep
+# phraseto_tsquery and its positions. The tsquery functions and operators are immutable, so
+# the planner folds the expression to a constant and the GIN index decides what matches.
+# The rank is read from archive_document_term (migration 0005): the summed scores of the
+# query's lexemes and phrases' pairs, an index-only scan each, instead of ts_rank_cd, which
+# de-TOASTs and walks the whole tsvector of every match (three times slower when a query
+# matches thousands of documents). ts_headline, the expensive part, runs only for the rows of
+# the page, with websearch_to_tsquery so that compounds' parts light up.
 _PG_PAGE = """
     SELECT page.id, page.rank, page.total,
            ts_headline('english', replace(
@@ -241,8 +243,9 @@ _PG_PAGE = """
         FROM archive_document d
         LEFT JOIN archive_document_term t
                ON t.document_id = d.id
-              AND t.lexeme = ANY (tsvector_to_array(to_tsvector('english_whole_words', %s)))
-        WHERE d.search_vector @@ ({match}){within}
+              AND t.lexeme = ANY (tsvector_to_array(to_tsvector('english_whole_words', %s))
+                                  || archive_phrase_pairs(%s::text[]))
+        WHERE {where}{within}
         GROUP BY d.id
         ORDER BY rank DESC, d.id
         LIMIT %s OFFSET %s
@@ -250,27 +253,53 @@ _PG_PAGE = """
     JOIN archive_document d ON d.id = page.id
     ORDER BY page.rank DESC, page.id
 """
-_PG_COUNT = """
-    SELECT count(*) FROM archive_document d WHERE d.search_vector @@ ({match}){within}
-"""
+_PG_COUNT = "SELECT count(*) FROM archive_document d WHERE {where}{within}"
+_PG_PAIR = """d.id IN (SELECT t.document_id FROM archive_document_term t
+                       WHERE t.lexeme = ANY (archive_phrase_pairs(ARRAY[%s])))"""
 
 
-def _pg_match(parsed: ParsedQuery) -> tuple[str, list[str]]:
-    """The query as a tsquery expression (every operand parenthesised: `&&`, `||` and `!!`
-    share one precedence in SQL) and its parameters."""
-    sql: list[str] = []
-    params: list[str] = []
+def _pairable(term: Term) -> bool:
+    """A quoted phrase of two words that PostgreSQL parses as two adjacent lexemes."""
+    words = term.raw.split()
+    return (
+        term.phrase
+        and len(words) == 2
+        and all((w.isalpha() or w.isdecimal()) and w.lower() not in STOP_WORDS for w in words)
+    )
 
-    def operand(term: Term) -> str:
+
+def _pg_where(parsed: ParsedQuery) -> tuple[str, list[str]]:
+    """The query as SQL conditions on `d` and their parameters.
+
+    Tsquery operands are all parenthesised: `&&`, `||` and `!!` share one precedence in SQL.
+    A pairable phrase that is a group of its own becomes a lookup of its lexeme pair.
+    """
+
+    def operand(term: Term, params: list[str]) -> str:
         params.append(term.raw)
         if term.phrase:
             return "phraseto_tsquery('english', %s)"
         return "plainto_tsquery('english_whole_words', %s)"
 
+    tsquery: list[str] = []
+    tsquery_params: list[str] = []
+    pairs: list[str] = []
     for group in parsed.groups:
-        sql.append("(" + " || ".join(operand(term) for term in group) + ")")
-    sql.extend(f"(!! {operand(term)})" for term in parsed.excluded)
-    return " && ".join(sql), params
+        if len(group) == 1 and _pairable(group[0]):
+            pairs.append(group[0].raw)
+        else:
+            tsquery.append("(" + " || ".join(operand(t, tsquery_params) for t in group) + ")")
+    conditions = [_PG_PAIR] * len(pairs)
+    if tsquery:
+        tsquery.extend(f"(!! {operand(term, tsquery_params)})" for term in parsed.excluded)
+        conditions.insert(0, "d.search_vector @@ (" + " && ".join(tsquery) + ")")
+    elif parsed.excluded:
+        # Not a tsquery of NOTs alone: the GIN index would scan every entry. A filter on the
+        # documents the pairs found.
+        excluded = " || ".join(f"({operand(term, tsquery_params)})" for term in parsed.excluded)
+        conditions.append(f"NOT (d.search_vector @@ ({excluded}))")
+        return " AND ".join(conditions), [*pairs, *tsquery_params]
+    return " AND ".join(conditions), [*tsquery_params, *pairs]
 
 
 def _window_pattern(parsed: ParsedQuery) -> str:
@@ -289,19 +318,21 @@ def _postgresql(query, parsed, within, limit, offset):
     pattern = _window_pattern(parsed)
     window = [SNIPPET_WINDOW, SNIPPET_PREFIX, pattern, pattern, SNIPPET_LEAD, SNIPPET_WINDOW]
     # The words that rank: every wanted term, none of the excluded ones.
-    wanted = " ".join(term.raw for group in parsed.groups for term in group)
-    match_sql, match_params = _pg_match(parsed)
-    params = [*window, query, _PG_HEADLINE_OPTIONS, wanted, *match_params]
+    wanted = [term for group in parsed.groups for term in group]
+    words = " ".join(term.raw for term in wanted)
+    phrases = [term.raw for term in wanted if term.phrase]
+    where_sql, where_params = _pg_where(parsed)
+    params = [*window, query, _PG_HEADLINE_OPTIONS, words, phrases, *where_params]
     with connection.cursor() as cursor:
-        page_sql = _PG_PAGE.format(match=match_sql, within=within_sql)
+        page_sql = _PG_PAGE.format(where=where_sql, within=within_sql)
         cursor.execute(page_sql, [*params, *within_params, limit, offset])
         rows = cursor.fetchall()
         if rows:
             return [(pk, rank, snippet) for pk, rank, _, snippet in rows], rows[0][2]
         if offset == 0:
             return [], 0
-        count_sql = _PG_COUNT.format(match=match_sql, within=within_sql)
-        cursor.execute(count_sql, [*match_params, *within_params])
+        count_sql = _PG_COUNT.format(where=where_sql, within=within_sql)
+        cursor.execute(count_sql, [*where_params, *within_params])
         return [], cursor.fetchone()[0]
 
 

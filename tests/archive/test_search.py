@@ -1,6 +1,7 @@
 """archive/search.py on whichever database the suite runs (SQLite FTS5 or PostgreSQL)."""
 
 import pytest
+from django.db import connection
 
 from archive.models import Document
 from archive.search import parse_query, search_documents, snippet_html, to_fts5_query
@@ -71,6 +72,52 @@ def test_hyphenated_word_can_be_excluded(compounds):
         "Report two",
         "Report three",
     }
+
+
+def test_phrases_of_every_shape_need_their_words_in_order(armies):
+    doc("Order four", "The dictatorship of the proletariat was proclaimed; the army was red.")
+    assert titles(search_documents('"dictatorship of the proletariat"')) == ["Order four"]
+    assert titles(search_documents('"army advanced at dawn"')) == ["Order one"]
+    assert set(titles(search_documents('"red army" or retreated'))) == {"Order one", "Order three"}
+    assert titles(search_documents('"red army" -dawn')) == []
+    assert titles(search_documents('"army retreated" -"red army"')) == ["Order three"]
+    assert titles(search_documents('"army advanced" -"red army"')) == []
+
+
+def test_a_phrase_used_more_often_ranks_higher(db):
+    doc("Once", "The national question was raised. Nothing else.")
+    doc("Twice", "The national question, and again the national question, was raised.")
+    doc("Apart", "A national holiday; the question of grain.")
+    assert titles(search_documents('"national question"')) == ["Twice", "Once"]
+
+
+def test_phrase_search_sees_edited_text(armies):
+    armies[0].text = "The army advanced at dawn; nothing red in sight."
+    armies[0].save()
+    assert titles(search_documents('"red army"')) == []
+    armies[2].text = "The Red Army retreated."
+    armies[2].save()
+    assert titles(search_documents('"red army"')) == ["Order three"]
+
+
+def test_two_word_phrases_find_what_postgresql_phrase_search_finds(db):
+    """On PostgreSQL a two-word phrase is looked up as a lexeme pair (migration 0007); it must
+    find exactly the documents that the positional phrase query finds, titles included."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Lexeme pairs are PostgreSQL's; FTS5 checks phrases itself.")
+    doc("Order one", "Red army, red army! Army army.")
+    doc("Army red", "The army red with dust. Order one came in 1917; army of 1917.")
+    doc("Dawn", "Order the army at dawn. Dawn order.")
+    phrases = ["red army", "army red", "army army", "one order", "order one", "dawn order"]
+    for phrase in [*phrases, "1917 army", "army 1917", "red dust"]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT display_title FROM archive_document"
+                " WHERE search_vector @@ phraseto_tsquery('english', %s)",
+                [phrase],
+            )
+            expected = {row[0] for row in cursor.fetchall()}
+        assert set(titles(search_documents(f'"{phrase}"'))) == expected, phrase
 
 
 def test_excluded_word_and_phrase_are_left_out(armies):
