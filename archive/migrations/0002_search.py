@@ -7,6 +7,8 @@ by triggers. A GinIndex in Meta.indexes would break SQLite, hence this vendor-gu
 
 from django.db import migrations
 
+from common.migrations import run_sql
+
 PG_FORWARD = [
     """
     ALTER TABLE archive_document ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
@@ -63,20 +65,12 @@ SQLITE_BACKWARD = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("archive", "0001_initial")]
 
     operations = [
         migrations.RunPython(
-            _run({"postgresql": PG_FORWARD, "sqlite": SQLITE_FORWARD}),
-            _run({"postgresql": PG_BACKWARD, "sqlite": SQLITE_BACKWARD}),
+            run_sql(postgresql=PG_FORWARD, sqlite=SQLITE_FORWARD),
+            run_sql(postgresql=PG_BACKWARD, sqlite=SQLITE_BACKWARD),
         ),
     ]

@@ -13,6 +13,8 @@ ts_rank) / (1 + ln(number of lexemes)), the length normalisation ts_rank_cd used
 
 from django.db import migrations
 
+from common.migrations import run_sql
+
 PG_FORWARD = [
     """
     CREATE TABLE archive_document_term (
@@ -94,16 +96,9 @@ PG_BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("archive", "0004_chronicleentry_calendar")]
 
-    operations = [migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD))]
+    operations = [
+        migrations.RunPython(run_sql(postgresql=PG_FORWARD), run_sql(postgresql=PG_BACKWARD)),
+    ]

@@ -10,6 +10,8 @@ english: "revolution" keeps finding "counter-revolution".
 
 from django.db import migrations
 
+from common.migrations import run_sql
+
 PG_FORWARD = [
     "CREATE TEXT SEARCH CONFIGURATION english_whole_words (COPY = english)",
     """
@@ -20,16 +22,9 @@ PG_FORWARD = [
 PG_BACKWARD = ["DROP TEXT SEARCH CONFIGURATION IF EXISTS english_whole_words"]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("archive", "0005_search_terms")]
 
-    operations = [migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD))]
+    operations = [
+        migrations.RunPython(run_sql(postgresql=PG_FORWARD), run_sql(postgresql=PG_BACKWARD)),
+    ]

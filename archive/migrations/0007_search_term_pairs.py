@@ -12,6 +12,8 @@ its occurrences weighted as a lexeme's are, so documents that use the phrase mor
 
 from django.db import migrations
 
+from common.migrations import run_sql
+
 # Pairs of lexemes at positions p and p + 1, with the weight of the first.
 PAIRS_FUNCTION = """
     CREATE FUNCTION archive_term_pairs(vector tsvector) RETURNS TABLE (pair text, weight real)
@@ -87,16 +89,9 @@ PG_BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("archive", "0006_whole_words")]
 
-    operations = [migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD))]
+    operations = [
+        migrations.RunPython(run_sql(postgresql=PG_FORWARD), run_sql(postgresql=PG_BACKWARD)),
+    ]
