@@ -7,7 +7,9 @@ with `bm25`. On both, the snippet is computed only for the requested page, highl
 are control characters, and everything else is escaped before the markers become <mark>.
 
 The user's query is read like PostgreSQL's websearch syntax: words are ANDed, "quoted text" is a
-phrase, `or` between words means either, and a leading `-` excludes a word or phrase. For FTS5
+phrase, `or` between words means either, and a leading `-` excludes a word or phrase. Unlike
+websearch, `or` binds tighter than the implied "and" (`red or white army` is (red or white)
+and army), the same on both databases. For FTS5
 the query is rebuilt from quoted strings only, so operators, quotes, brackets or `*` typed by a
 user are never interpreted and never raise a syntax error.
 """
@@ -16,7 +18,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -127,7 +128,9 @@ def parse_query(query: str) -> ParsedQuery:
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     pending_or = False
-    for match in islice(_TERM.finditer(query or ""), MAX_TERMS):
+    for match in _TERM.finditer(query or ""):
+        if len(excluded) + sum(map(len, groups)) == MAX_TERMS:
+            break
         negated = bool(match["neg"])
         quoted = match["phrase"] is not None
         raw = match["phrase"] if quoted else match["word"]
@@ -255,16 +258,19 @@ _PG_PAGE = """
 """
 _PG_COUNT = "SELECT count(*) FROM archive_document d WHERE {where}{within}"
 _PG_PAIR = """d.id IN (SELECT t.document_id FROM archive_document_term t
-                       WHERE t.lexeme = ANY (archive_phrase_pairs(ARRAY[%s])))"""
+                       WHERE t.lexeme = archive_phrase_pair(%s))"""
 
 
 def _pairable(term: Term) -> bool:
-    """A quoted phrase of two words that PostgreSQL parses as two adjacent lexemes."""
+    """A quoted phrase that PostgreSQL's parser certainly makes two adjacent lexemes: two
+    ASCII words or numbers, neither a stop word. Other letters can split or case-fold unlike
+    Python's ("İ" lower-cases to "i", a stop word), so those phrases keep the positional
+    query; archive_phrase_pair gives NULL, which matches nothing, if this is ever wrong."""
     words = term.raw.split()
     return (
         term.phrase
         and len(words) == 2
-        and all((w.isalpha() or w.isdecimal()) and w.lower() not in STOP_WORDS for w in words)
+        and all(w.isascii() and w.isalnum() and w.lower() not in STOP_WORDS for w in words)
     )
 
 
@@ -279,7 +285,8 @@ def _pg_where(parsed: ParsedQuery) -> tuple[str, list[str]]:
         params.append(term.raw)
         if term.phrase:
             return "phraseto_tsquery('english', %s)"
-        return "plainto_tsquery('english_whole_words', %s)"
+        # A word the parser splits ("o'brien", "10,000") stays a phrase, as in websearch.
+        return "phraseto_tsquery('english_whole_words', %s)"
 
     tsquery: list[str] = []
     tsquery_params: list[str] = []

@@ -28,7 +28,17 @@ PAIRS_FUNCTION = """
         GROUP BY 1
     $$
 """
-# What a search asks for: the pairs of each phrase, parsed as documents are.
+# What a search asks for: the pair a two-word phrase is, parsed as documents are, or NULL when
+# the parser does not make it exactly two adjacent lexemes (then the positional query runs).
+PHRASE_PAIR_FUNCTION = """
+    CREATE FUNCTION archive_phrase_pair(phrase text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT CASE WHEN count(*) = 2 AND max(p.pos) = min(p.pos) + 1
+                    THEN string_agg(u.lexeme, ' ' ORDER BY p.pos) END
+        FROM unnest(to_tsvector('english', phrase)) u, unnest(u.positions) AS p(pos)
+    $$
+"""
+# And what ranks: the pairs of all the query's phrases.
 PHRASE_PAIRS_FUNCTION = """
     CREATE FUNCTION archive_phrase_pairs(phrases text[]) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -66,6 +76,7 @@ TERMS_FUNCTION = """
 
 PG_FORWARD = [
     PAIRS_FUNCTION,
+    PHRASE_PAIR_FUNCTION,
     PHRASE_PAIRS_FUNCTION,
     TERMS_FUNCTION,
     # Documents already indexed.
@@ -85,6 +96,7 @@ PG_BACKWARD = [
     ),
     "DELETE FROM archive_document_term WHERE position(' ' in lexeme) > 0",
     "DROP FUNCTION IF EXISTS archive_phrase_pairs(text[])",
+    "DROP FUNCTION IF EXISTS archive_phrase_pair(text)",
     "DROP FUNCTION IF EXISTS archive_term_pairs(tsvector)",
 ]
 

@@ -107,9 +107,9 @@ def test_two_word_phrases_find_what_postgresql_phrase_search_finds(db):
         pytest.skip("Lexeme pairs are PostgreSQL's; FTS5 checks phrases itself.")
     doc("Order one", "Red army, red army! Army army.")
     doc("Army red", "The army red with dust. Order one came in 1917; army of 1917.")
-    doc("Dawn", "Order the army at dawn. Dawn order.")
+    doc("Dawn", "Order the army at dawn. Dawn order. The army İ saw; red armé.")
     phrases = ["red army", "army red", "army army", "one order", "order one", "dawn order"]
-    for phrase in [*phrases, "1917 army", "army 1917", "red dust"]:
+    for phrase in [*phrases, "1917 army", "army 1917", "red dust", "army İ", "red armé"]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT display_title FROM archive_document"
@@ -127,6 +127,22 @@ def test_excluded_word_and_phrase_are_left_out(armies):
 
 def test_or_finds_either_word(armies):
     assert set(titles(search_documents("advanced or retreated"))) == {"Order one", "Order three"}
+
+
+def test_or_binds_tighter_than_and(armies):
+    # (retreated or advanced) and red: Order three retreated but is not red.
+    assert titles(search_documents("retreated or advanced red")) == ["Order one"]
+
+
+def test_a_word_the_parser_splits_keeps_its_pieces_together(db):
+    doc("Together", "O'Brien spoke for the 10,000 men.")
+    doc("Apart", "Brien met O at the station with 10 regiments and 1,000 men.")
+    assert titles(search_documents("o'brien")) == ["Together"]
+    assert titles(search_documents("10,000")) == ["Together"]
+
+
+def test_stop_words_do_not_use_up_the_query_terms(armies):
+    assert titles(search_documents("army " + "the " * 40 + "dawn")) == ["Order one"]
 
 
 @pytest.mark.parametrize(
