@@ -298,8 +298,15 @@ def _pg_where(parsed: ParsedQuery) -> tuple[str, list[str]]:
             tsquery.append("(" + " || ".join(operand(t, tsquery_params) for t in group) + ")")
     conditions = [_PG_PAIR] * len(pairs)
     if tsquery:
+        positive, positive_params = " && ".join(tsquery), list(tsquery_params)
         tsquery.extend(f"(!! {operand(term, tsquery_params)})" for term in parsed.excluded)
-        conditions.insert(0, "d.search_vector @@ (" + " && ".join(tsquery) + ")")
+        # Words the parser drops ("½") leave an empty operand; without the guard "½ -dawn"
+        # would be a NOT-only tsquery, every document without "dawn" (FTS5 finds none).
+        conditions[:0] = [
+            "d.search_vector @@ (" + " && ".join(tsquery) + ")",
+            f"numnode({positive}) > 0",
+        ]
+        tsquery_params += positive_params
     elif parsed.excluded:
         # Not a tsquery of NOTs alone: the GIN index would scan every entry. A filter on the
         # documents the pairs found.

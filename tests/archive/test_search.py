@@ -141,6 +141,11 @@ def test_a_word_the_parser_splits_keeps_its_pieces_together(db):
     assert titles(search_documents("10,000")) == ["Together"]
 
 
+@pytest.mark.parametrize("query", ["½ -dawn", "½", '½ "red army"', "½ or -army"])
+def test_a_query_of_unindexed_characters_finds_nothing(armies, query):
+    assert titles(search_documents(query)) == []
+
+
 def test_stop_words_do_not_use_up_the_query_terms(armies):
     assert titles(search_documents("army " + "the " * 40 + "dawn")) == ["Order one"]
 
