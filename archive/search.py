@@ -128,8 +128,9 @@ def parse_query(query: str) -> ParsedQuery:
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     pending_or = False
+    kept = 0  # stop words and "or" do not count towards MAX_TERMS
     for match in _TERM.finditer(query or ""):
-        if len(excluded) + sum(map(len, groups)) == MAX_TERMS:
+        if kept == MAX_TERMS:
             break
         negated = bool(match["neg"])
         quoted = match["phrase"] is not None
@@ -141,6 +142,7 @@ def parse_query(query: str) -> ParsedQuery:
         if not text or all(token.lower() in STOP_WORDS for token in text.split()):
             continue  # nothing searchable: punctuation, or stop words PostgreSQL would drop
         term = Term(text=text, raw=" ".join(raw.split()), phrase=quoted and len(raw.split()) > 1)
+        kept += 1
         if negated:
             excluded.append(term)
         elif pending_or and groups:
@@ -274,46 +276,39 @@ def _pairable(term: Term) -> bool:
     )
 
 
+def _operand(term: Term) -> str:
+    """A term as a tsquery expression with one parameter, its text as typed."""
+    if term.phrase:
+        return "phraseto_tsquery('english', %s)"
+    # A word the parser splits ("o'brien", "10,000") stays a phrase, as in websearch.
+    return "phraseto_tsquery('english_whole_words', %s)"
+
+
 def _pg_where(parsed: ParsedQuery) -> tuple[str, list[str]]:
     """The query as SQL conditions on `d` and their parameters.
 
     Tsquery operands are all parenthesised: `&&`, `||` and `!!` share one precedence in SQL.
     A pairable phrase that is a group of its own becomes a lookup of its lexeme pair.
     """
-
-    def operand(term: Term, params: list[str]) -> str:
-        params.append(term.raw)
-        if term.phrase:
-            return "phraseto_tsquery('english', %s)"
-        # A word the parser splits ("o'brien", "10,000") stays a phrase, as in websearch.
-        return "phraseto_tsquery('english_whole_words', %s)"
-
-    tsquery: list[str] = []
-    tsquery_params: list[str] = []
-    pairs: list[str] = []
-    for group in parsed.groups:
-        if len(group) == 1 and _pairable(group[0]):
-            pairs.append(group[0].raw)
-        else:
-            tsquery.append("(" + " || ".join(operand(t, tsquery_params) for t in group) + ")")
-    conditions = [_PG_PAIR] * len(pairs)
-    if tsquery:
-        positive, positive_params = " && ".join(tsquery), list(tsquery_params)
-        tsquery.extend(f"(!! {operand(term, tsquery_params)})" for term in parsed.excluded)
+    conditions: list[tuple[str, list[str]]] = []
+    pairs = [g[0] for g in parsed.groups if len(g) == 1 and _pairable(g[0])]
+    others = [g for g in parsed.groups if not (len(g) == 1 and _pairable(g[0]))]
+    excluded = [_operand(term) for term in parsed.excluded]
+    excluded_params = [term.raw for term in parsed.excluded]
+    if others:
+        positive = " && ".join("(" + " || ".join(map(_operand, g)) + ")" for g in others)
+        positive_params = [term.raw for g in others for term in g]
+        tsquery = " && ".join([positive, *(f"(!! {sql})" for sql in excluded)])
+        conditions.append((f"d.search_vector @@ ({tsquery})", positive_params + excluded_params))
         # Words the parser drops ("½") leave an empty operand; without the guard "½ -dawn"
         # would be a NOT-only tsquery, every document without "dawn" (FTS5 finds none).
-        conditions[:0] = [
-            "d.search_vector @@ (" + " && ".join(tsquery) + ")",
-            f"numnode({positive}) > 0",
-        ]
-        tsquery_params += positive_params
-    elif parsed.excluded:
+        conditions.append((f"numnode({positive}) > 0", positive_params))
+    elif excluded:
         # Not a tsquery of NOTs alone: the GIN index would scan every entry. A filter on the
         # documents the pairs found.
-        excluded = " || ".join(f"({operand(term, tsquery_params)})" for term in parsed.excluded)
-        conditions.append(f"NOT (d.search_vector @@ ({excluded}))")
-        return " AND ".join(conditions), [*pairs, *tsquery_params]
-    return " AND ".join(conditions), [*tsquery_params, *pairs]
+        conditions.append((f"NOT (d.search_vector @@ ({' || '.join(excluded)}))", excluded_params))
+    conditions += [(_PG_PAIR, [term.raw]) for term in pairs]
+    return " AND ".join(sql for sql, _ in conditions), [p for _, ps in conditions for p in ps]
 
 
 def _window_pattern(parsed: ParsedQuery) -> str:
